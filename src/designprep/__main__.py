@@ -1,0 +1,3 @@
+from designprep.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,152 @@
+"""Grading results: plain frozen values, easy to print, store and compare."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+ConceptStatus = Literal["found", "rejected", "listed", "missed"]
+PointStatus = Literal["covered", "partial", "missed"]
+FlagStatus = Literal["raised", "rejected", "clear"]
+
+VERDICTS: tuple[tuple[int, str], ...] = (
+    (80, "Strong hire"),
+    (65, "Hire"),
+    (45, "Lean no hire"),
+    (0, "No hire"),
+)
+
+
+def verdict_for(score: int) -> str:
+    for floor, name in VERDICTS:
+        if score >= floor:
+            return name
+    return VERDICTS[-1][1]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The answer's own words: a sentence (or two) and where it sits in the answer."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ConceptResult:
+    id: str
+    term: str
+    rubric: str
+    weight: float
+    status: ConceptStatus
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class PointResult:
+    id: str
+    text: str
+    rubric: str
+    weight: float
+    status: PointStatus
+    similarity: float  # 0-1, best match over the answer's sentences
+    credit: float  # 0-1, the share of the weight earned
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class RedFlagResult:
+    id: str
+    text: str
+    rubric: str
+    penalty: float
+    status: FlagStatus
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    """One term of the score: value (0-1) x weight (share of 100) = points."""
+
+    name: str
+    value: float
+    weight: float
+    points: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    components: tuple[Component, ...]
+    subtotal: float
+    red_flag_penalty: float
+    hint_penalty: float
+    score: int
+
+    def explain(self) -> list[str]:
+        lines = [
+            f"{c.name:<22} {c.value:5.2f} x {c.weight:5.1f} = {c.points:5.1f}"
+            + (f"   ({c.note})" if c.note else "")
+            for c in self.components
+        ]
+        lines.append(f"{'subtotal':<22} {self.subtotal:28.1f}")
+        if self.red_flag_penalty:
+            lines.append(f"{'red flags':<22} {-self.red_flag_penalty:28.1f}")
+        if self.hint_penalty:
+            lines.append(f"{'hints used':<22} {-self.hint_penalty:28.1f}")
+        lines.append(f"{'score (0-100)':<22} {self.score:28d}")
+        return lines
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    prompt_id: str
+    score: int
+    verdict: str
+    concepts: tuple[ConceptResult, ...]
+    points: tuple[PointResult, ...]
+    red_flags: tuple[RedFlagResult, ...]
+    breakdown: Breakdown
+    hints_used: int = 0
+    word_count: int = 0
+    grader_version: str = ""
+    mode: Literal["rubric", "reference"] = "rubric"
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradeResult:
+        def ev(d: dict[str, Any] | None) -> Evidence | None:
+            return Evidence(**d) if d else None
+
+        bd = data["breakdown"]
+        return cls(
+            prompt_id=data["prompt_id"],
+            score=data["score"],
+            verdict=data["verdict"],
+            concepts=tuple(
+                ConceptResult(**{**c, "evidence": ev(c.get("evidence"))}) for c in data["concepts"]
+            ),
+            points=tuple(
+                PointResult(**{**p, "evidence": ev(p.get("evidence"))}) for p in data["points"]
+            ),
+            red_flags=tuple(
+                RedFlagResult(**{**f, "evidence": ev(f.get("evidence"))})
+                for f in data["red_flags"]
+            ),
+            breakdown=Breakdown(
+                components=tuple(Component(**c) for c in bd["components"]),
+                subtotal=bd["subtotal"],
+                red_flag_penalty=bd["red_flag_penalty"],
+                hint_penalty=bd["hint_penalty"],
+                score=bd["score"],
+            ),
+            hints_used=data.get("hints_used", 0),
+            word_count=data.get("word_count", 0),
+            grader_version=data.get("grader_version", ""),
+            mode=data.get("mode", "rubric"),
+            notes=tuple(data.get("notes", ())),
+        )
