@@ -24,7 +24,7 @@ STOPWORDS = frozenset(
     how than then so such also just very too can could would should will shall may might must
     if else each any all some both either more most much many few other another same own only
     up down out off about above below between through during before after again further once
-    let lets i'd we'd we'll i'll it's that's there's via per etc e g ie eg vs one two
+    instead rather let lets i'd we'd we'll i'll it's that's there's via per etc e g ie eg vs one two
     """.split()
 )
 

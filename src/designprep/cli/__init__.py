@@ -1,0 +1,1 @@
+"""Command-line interface: ``designprep`` and its sub-commands."""

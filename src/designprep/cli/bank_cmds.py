@@ -1,0 +1,211 @@
+"""``designprep list``, ``show``, ``validate`` and ``schema``: browse and check the bank."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from designprep.bank import DIFFICULTIES, Bank, Prompt, Rubric, UnknownPromptError
+from designprep.bank.problems import display_path
+from designprep.cli.common import UserError, add_bank_option, load, print_json
+from designprep.grading import Grader
+
+MODEL_ANSWER_MIN = 85
+SAMPLE_TOLERANCE = 15
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("list", help="list prompts", description="List the prompts in the bank.")
+    p.add_argument("--category", help="only this category")
+    p.add_argument("--difficulty", choices=DIFFICULTIES, help="only this difficulty")
+    p.add_argument("--tag", action="append", default=[], help="only prompts with this tag (repeatable)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_bank_option(p)
+    p.set_defaults(func=run_list)
+
+    p = sub.add_parser("show", help="show one prompt", description="Print a prompt to answer.")
+    p.add_argument("prompt_id")
+    p.add_argument("--model-answer", action="store_true", help="also print the model answer")
+    p.add_argument("--json", action="store_true", help="print the prompt as JSON")
+    add_bank_option(p)
+    p.set_defaults(func=run_show)
+
+    p = sub.add_parser(
+        "validate",
+        help="check prompt and rubric files, then self-test the rubrics",
+        description=(
+            "Check every prompt and rubric file (schema, cross-references, duplicate ids), then "
+            "self-test each rubric: the prompt's model answer must score >= "
+            f"{MODEL_ANSWER_MIN} and each graded sample must land within {SAMPLE_TOLERANCE} "
+            "points of its stated score. With --bank, only prompts from those folders are "
+            "self-tested. Exit 1 if anything fails."
+        ),
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_bank_option(p)
+    p.set_defaults(func=run_validate)
+
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of prompt or rubric files",
+        description=(
+            "Print the JSON Schema of prompt or rubric YAML files, for editor completion and "
+            "checking (yaml-language-server). --write DIR writes both files."
+        ),
+    )
+    p.add_argument("kind", nargs="?", choices=["prompt", "rubric"], default="prompt")
+    p.add_argument("--write", metavar="DIR", help="write prompt.schema.json and rubric.schema.json")
+    p.set_defaults(func=run_schema)
+
+
+def prompt_summary(prompt: Prompt) -> dict[str, Any]:
+    return {
+        "id": prompt.id,
+        "title": prompt.title,
+        "category": prompt.category,
+        "difficulty": prompt.difficulty,
+        "tags": prompt.tags,
+        "time_limit_minutes": prompt.time_limit_minutes,
+    }
+
+
+def filter_prompts(
+    bank: Bank, category: str | None, difficulty: str | None, tags: list[str]
+) -> list[Prompt]:
+    return [
+        p
+        for p in sorted(bank.prompts.values(), key=lambda p: (p.category, p.id))
+        if (not category or p.category == category)
+        and (not difficulty or p.difficulty == difficulty)
+        and all(t in p.tags for t in tags)
+    ]
+
+
+def run_list(args: argparse.Namespace) -> int:
+    bank = load(args)
+    if args.category and args.category not in bank.categories():
+        known = ", ".join(bank.categories())
+        raise UserError(f"unknown category '{args.category}' (known: {known})")
+    prompts = filter_prompts(bank, args.category, args.difficulty, args.tag)
+    if args.json:
+        print_json([prompt_summary(p) for p in prompts])
+        return 0
+    width = max((len(p.id) for p in prompts), default=10)
+    for p in prompts:
+        print(f"{p.id:<{width}}  {p.category:<17} {p.difficulty:<6} {p.time_limit_minutes:>3} min  {p.title}")
+    print(f"\n{len(prompts)} prompt(s)")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    bank = load(args)
+    try:
+        prompt = bank.prompt(args.prompt_id)
+    except UnknownPromptError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        data = prompt.model_dump(mode="json")
+        if not args.model_answer:
+            data.pop("model_answer")
+            data.pop("samples")
+        print_json(data)
+        return 0
+    print(f"{prompt.title}\n")
+    print(f"{prompt.category} · {prompt.difficulty} · {prompt.time_limit_minutes} min · {', '.join(prompt.tags)}\n")
+    print(prompt.prompt.strip())
+    if prompt.hints:
+        print(f"\n{len(prompt.hints)} hint(s) available (-{prompt.hint_penalty} points each)")
+    if args.model_answer:
+        print("\nModel answer\n")
+        print(textwrap.indent(prompt.model_answer.strip(), "  "))
+    return 0
+
+
+def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
+    grader = Grader(bank)
+    report = []
+    for prompt in prompts:
+        model = grader.grade(prompt, prompt.model_answer).score
+        samples = []
+        for i, sample in enumerate(prompt.samples):
+            graded = grader.grade(prompt, sample.text).score
+            samples.append(
+                {
+                    "index": i,
+                    "stated": sample.score,
+                    "graded": graded,
+                    "ok": abs(graded - sample.score) <= SAMPLE_TOLERANCE,
+                }
+            )
+        problems = []
+        path = display_path(bank.prompt_files[prompt.id])
+        if model < MODEL_ANSWER_MIN:
+            problems.append(f"{path}: model_answer: scores {model}, needs >= {MODEL_ANSWER_MIN}")
+        for s in samples:
+            if not s["ok"]:
+                problems.append(
+                    f"{path}: samples[{s['index']}]: graded {s['graded']}, stated {s['stated']} "
+                    f"(more than {SAMPLE_TOLERANCE} apart)"
+                )
+        report.append(
+            {"id": prompt.id, "model_answer": model, "samples": samples, "problems": problems}
+        )
+    return report
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    bank = load(args, warn=False)
+    problems = [str(p) for p in bank.problems]
+    user_dirs = [Path(d).resolve() for d in args.bank]
+    prompts = sorted(bank.prompts.values(), key=lambda p: (p.category, p.id))
+    if user_dirs:
+        prompts = [
+            p for p in prompts if any(d in bank.prompt_files[p.id].resolve().parents for d in user_dirs)
+        ]
+    report = self_test(bank, prompts)
+    problems += [msg for r in report for msg in r["problems"]]
+    if args.json:
+        print_json({"prompts": report, "problems": problems, "ok": not problems})
+        return 1 if problems else 0
+    width = max((len(r["id"]) for r in report), default=10)
+    for r in report:
+        mark = "✓" if not r["problems"] else "✗"
+        samples = "  ".join(
+            f"{s['stated']}→{s['graded']}{'' if s['ok'] else '!'}" for s in r["samples"]
+        )
+        print(f"{mark} {r['id']:<{width}}  model {r['model_answer']:>3}   samples {samples}")
+    print()
+    for msg in problems:
+        print(f"error: {msg}")
+    files = len(bank.prompt_files) + len(bank.rubric_files)
+    print(
+        f"{len(report)} prompt(s) self-tested, {files} file(s) loaded, "
+        f"{len(problems)} problem(s)"
+    )
+    return 1 if problems else 0
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    return {
+        "prompt": Prompt.model_json_schema(),
+        "rubric": Rubric.model_json_schema(),
+    }
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    all_schemas = schemas()
+    if args.write:
+        out = Path(args.write)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            for kind, schema in all_schemas.items():
+                (out / f"{kind}.schema.json").write_text(json.dumps(schema, indent=2) + "\n")
+        except OSError as exc:
+            raise UserError(f"{out}: cannot write: {exc.strerror or exc}") from None
+        print(f"wrote {out / 'prompt.schema.json'} and {out / 'rubric.schema.json'}")
+        return 0
+    print_json(all_schemas[args.kind])
+    return 0

@@ -1,0 +1,82 @@
+"""What every command shares: errors, bank loading, reading answers, printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from designprep import locations
+from designprep.bank import Bank, load_bank
+from designprep.grading import MAX_ANSWER_CHARS
+
+
+class UserError(Exception):
+    """A mistake the user can fix: printed as one line, exit code 1."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit code 1, as for every other user error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def add_bank_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bank",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="extra folder of prompt and rubric YAML files (repeatable; also DESIGNPREP_BANK)",
+    )
+
+
+def load(args: argparse.Namespace, *, warn: bool = True) -> Bank:
+    dirs = locations.extra_bank_dirs(getattr(args, "bank", []) + getattr(args, "bank_top", []))
+    bank = load_bank(dirs)
+    if warn:
+        for problem in bank.problems:
+            print(f"warning: skipped {problem}", file=sys.stderr)
+    return bank
+
+
+def read_text_file(name: str, what: str = "answer") -> str:
+    """Read UTF-8 text from a path or '-' (stdin), refusing binary and oversized input."""
+    limit = MAX_ANSWER_CHARS * 4  # bytes: UTF-8 uses at most four per character
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(name, "rb") as fh:
+                raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise UserError(f"{name}: no such {what} file") from None
+    except IsADirectoryError:
+        raise UserError(f"{name}: is a folder, not an {what} file") from None
+    except OSError as exc:
+        raise UserError(f"{name}: cannot read: {exc.strerror or exc}") from None
+    where = "standard input" if name == "-" else name
+    if len(raw) > limit:
+        raise UserError(f"{where}: the {what} is over the {MAX_ANSWER_CHARS:,}-character limit")
+    if b"\x00" in raw:
+        raise UserError(f"{where}: not a text file (it contains NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{where}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_jsonl(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def path_arg(value: str) -> Path:
+    return Path(value).expanduser()

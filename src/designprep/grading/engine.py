@@ -1,0 +1,438 @@
+"""The grader: an answer against a prompt's rubrics, sentence by sentence.
+
+Pure functions over values: no I/O, no UI. ``Grader`` holds the indexes it derives
+from a bank (IDF weights, concept matchers, vectorised rubric phrases) so repeated
+gradings are fast; the same inputs always give the same ``GradeResult``.
+
+Score = 100 x (points x 0.70 + gate x (concepts x 0.18 + overlap x 0.12))
+        - red-flag penalties - hints x hint_penalty, clamped to 0-100,
+where gate = min(1, points / 0.5): naming concepts and echoing the model answer only
+pay once the answer actually reasons. See ``Breakdown`` for the arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from designprep.bank.models import Concept, Point, Prompt, RedFlag, Rubric
+from designprep.grading.concepts import ConceptMatcher, Mention
+from designprep.grading.features import (
+    Feature,
+    Idf,
+    SpellFixer,
+    concept_feature,
+    content_stems,
+    phrase_weights,
+    sentence_features,
+)
+from designprep.grading.result import (
+    Breakdown,
+    Component,
+    ConceptResult,
+    ConceptStatus,
+    Evidence,
+    GradeResult,
+    PointResult,
+    RedFlagResult,
+    verdict_for,
+)
+from designprep.grading.text import Sentence, analyze, stem
+
+if TYPE_CHECKING:
+    from designprep.bank.loader import Bank
+
+GRADER_VERSION = "1.0"
+MAX_ANSWER_CHARS = 50_000
+
+W_POINTS, W_CONCEPTS, W_OVERLAP = 70.0, 18.0, 12.0
+GATE_AT = 0.5  # point coverage from which concepts and overlap count in full
+COVERED_AT, PARTIAL_AT = 0.62, 0.42  # point similarity -> status
+CREDIT_FROM, CREDIT_FULL = 0.30, 0.66  # point similarity -> credit, linear between
+FLAG_AT = 0.62  # red-flag similarity (same polarity) that raises it
+OVERLAP_FULL = 0.55  # share of the model answer's content that counts as full overlap
+W_RECALL, W_CHAR = 0.8, 0.2  # point similarity = recall of phrase words + char n-grams
+OPPOSITE_CREDIT = 0.3  # a word said with the opposite polarity counts this much
+
+
+class AnswerError(ValueError):
+    """The answer cannot be graded (empty, too long); nothing should be saved."""
+
+
+def check_answer(answer: str) -> str:
+    if not answer or not answer.strip():
+        raise AnswerError("the answer is empty; write something to grade")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise AnswerError(
+            f"the answer is {len(answer):,} characters; the limit is {MAX_ANSWER_CHARS:,}"
+        )
+    return answer
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str
+    pos: dict[str, float]
+    neg: dict[str, float]
+    total: float
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A point or red flag, prepared for matching."""
+
+    item: Point | RedFlag
+    rubric: str
+    phrases: tuple[_Phrase, ...]
+    first_phrase: int  # column of its first phrase in the char-similarity matrix
+    anchors: frozenset[str]  # concepts its phrases name: they bind roles
+    requires: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One sentence, or two neighbouring ones, of the answer."""
+
+    sentences: tuple[int, ...]
+    feats: tuple[Feature, ...]
+    concepts: frozenset[str]  # concepts mentioned, any polarity
+    roles: frozenset[str]  # role concepts mentioned
+
+
+class PromptIndex:
+    """Everything about one prompt that does not depend on the answer."""
+
+    def __init__(self, prompt: Prompt, rubrics: Sequence[Rubric], idf: Idf) -> None:
+        self.prompt = prompt
+        self.concepts: list[tuple[Concept, str]] = [(c, r.id) for r in rubrics for c in r.concepts]
+        self.matcher = ConceptMatcher([c for c, _ in self.concepts])
+        self._concept_idf = {
+            concept_feature(c.id): max(
+                (idf(s) for s in content_stems(analyze(c.term))), default=idf.max
+            )
+            for c, _ in self.concepts
+        }
+        self._idf = idf
+        self.phrase_texts: list[str] = []
+        self.points = [self._target(p, r.id) for r in rubrics for p in r.points]
+        self.flags = [self._target(f, r.id) for r in rubrics for f in r.red_flags]
+        self.role_concepts = frozenset().union(*(t.anchors for t in self.points + self.flags))
+
+        model_sents = analyze(prompt.model_answer)
+        model_feats = sentence_features(model_sents, self.matcher.find(model_sents), frozenset())
+        self.model_weights = {f.name: self.weight(f.name) for fs in model_feats for f in fs}
+        self.model_total = sum(self.model_weights.values()) or 1.0
+
+        vocab: dict[str, str] = {}
+        for text in [*self.phrase_texts, prompt.model_answer, prompt.prompt]:
+            for s in analyze(text):
+                for t in s.tokens:
+                    if not t.stop and t.text.isalpha():
+                        vocab.setdefault(t.text, t.stem)
+        self.spell = SpellFixer(vocab)
+        self._char: Any = None
+        self._char_phrases: Any = None
+
+    def weight(self, name: str) -> float:
+        return self._concept_idf.get(name) or self._idf(name)
+
+    def _target(self, item: Point | RedFlag, rubric_id: str) -> _Target:
+        first = len(self.phrase_texts)
+        phrases = []
+        anchors: set[str] = set()
+        for text in (item.text, *item.evidence):
+            pos, neg = phrase_weights(text, self.matcher, self.weight)
+            anchors |= {n[1:] for n in (*pos, *neg) if n.startswith("#")}
+            total = sum(pos.values()) + sum(neg.values())
+            if total:
+                phrases.append(_Phrase(text, pos, neg, total))
+                self.phrase_texts.append(text)
+        requires = frozenset(item.requires_any) if isinstance(item, Point) else frozenset()
+        return _Target(item, rubric_id, tuple(phrases), first, frozenset(anchors), requires)
+
+    def char_similarity(self, texts: Sequence[str]) -> Any:
+        """Cosine of character n-gram TF-IDF vectors: units (rows) x phrases (columns)."""
+        if self._char is None:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            self._char = TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True
+            )
+            self._char_phrases = self._char.fit_transform(
+                [*self.phrase_texts, self.prompt.model_answer]
+            )[: len(self.phrase_texts)]
+        units = self._char.transform(texts)
+        return (units @ self._char_phrases.T).toarray()
+
+
+class Grader:
+    """Grades answers to the prompts of one bank. Build once, grade many times."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self._idf: Idf | None = None
+        self._indexes: dict[str, PromptIndex] = {}
+
+    @property
+    def idf(self) -> Idf:
+        if self._idf is None:
+            self._idf = bank_idf(self.bank.prompts.values(), self.bank.rubrics.values())
+        return self._idf
+
+    def index(self, prompt: Prompt) -> PromptIndex:
+        key = prompt.id
+        if key not in self._indexes:
+            self._indexes[key] = PromptIndex(prompt, self.bank.rubrics_for(prompt), self.idf)
+        return self._indexes[key]
+
+    def warm_up(self) -> None:
+        """Build shared indexes and import scikit-learn ahead of the first grading."""
+        for prompt in list(self.bank.prompts.values())[:1]:
+            self.grade(prompt, "We would warm up the grader with a short sentence.")
+
+    def grade(self, prompt: Prompt | str, answer: str, hints_used: int = 0) -> GradeResult:
+        if isinstance(prompt, str):
+            prompt = self.bank.prompt(prompt)
+        return grade_with_index(self.index(prompt), answer, hints_used)
+
+
+def bank_idf(prompts: Any, rubrics: Any) -> Idf:
+    """IDF over every sentence and rubric phrase in the bank: 'data' is cheap, 'vpc' is not."""
+
+    def docs() -> Any:
+        for p in prompts:
+            for text in (p.prompt, p.model_answer, *p.hints, *p.follow_ups):
+                for s in analyze(text):
+                    yield [t.stem for t in s.tokens if not t.stop]
+        for r in rubrics:
+            for c in r.concepts:
+                yield [stem(w) for w in c.term.lower().split()]
+            for item in (*r.points, *r.red_flags):
+                for text in (item.text, *item.evidence):
+                    yield [t.stem for s in analyze(text) for t in s.tokens if not t.stop]
+
+    return Idf(docs())
+
+
+def grade_with_index(index: PromptIndex, answer: str, hints_used: int = 0) -> GradeResult:
+    check_answer(answer)
+    prompt = index.prompt
+    sentences = analyze(answer)
+    mentions = index.matcher.find(sentences)
+    feats = sentence_features(sentences, mentions, index.role_concepts, index.spell)
+    units = _units(sentences, feats, mentions, index.role_concepts)
+    unit_texts = [_unit_text(answer, sentences, u) for u in units]
+    char = index.char_similarity(unit_texts) if units else None
+
+    def evidence(u: _Unit) -> Evidence:
+        first, last = sentences[u.sentences[0]], sentences[u.sentences[-1]]
+        return Evidence(answer[first.start : last.end].strip(), first.start, last.end)
+
+    point_results: list[PointResult] = []
+    for t in index.points:
+        sim, best = _best_match(t, units, char, flag=False)
+        assert isinstance(t.item, Point)
+        credit = _clamp((sim - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM))
+        status = "covered" if sim >= COVERED_AT else "partial" if sim >= PARTIAL_AT else "missed"
+        point_results.append(
+            PointResult(
+                id=t.item.id,
+                text=t.item.text,
+                rubric=t.rubric,
+                weight=t.item.weight,
+                status=status,
+                similarity=round(sim, 3),
+                credit=round(credit, 3),
+                evidence=evidence(units[best]) if best is not None and status != "missed" else None,
+            )
+        )
+
+    flag_results: list[RedFlagResult] = []
+    for t in index.flags:
+        assert isinstance(t.item, RedFlag)
+        sim, best = _best_match(t, units, char, flag=True)
+        opp_sim, opp_best = _best_match(t, units, char, flag=True, opposite=True)
+        if sim >= FLAG_AT and best is not None:
+            status, ev = "raised", evidence(units[best])
+        elif opp_sim >= FLAG_AT and opp_best is not None:
+            status, ev = "rejected", evidence(units[opp_best])
+        else:
+            status, ev = "clear", None
+        flag_results.append(
+            RedFlagResult(t.item.id, t.item.text, t.rubric, t.item.penalty, status, ev)  # type: ignore[arg-type]
+        )
+
+    concept_results = _concept_results(index, sentences, mentions)
+    overlap = _overlap(index, sentences, feats)
+    return _score(prompt, point_results, concept_results, flag_results, overlap, hints_used, answer)
+
+
+def _units(
+    sentences: Sequence[Sentence],
+    feats: Sequence[Sequence[Feature]],
+    mentions: Sequence[Mention],
+    role_concepts: frozenset[str],
+) -> list[_Unit]:
+    concepts_in: dict[int, set[str]] = {}
+    for m in mentions:
+        concepts_in.setdefault(m.sentence, set()).add(m.concept_id)
+    units: list[_Unit] = []
+    for i, s in enumerate(sentences):
+        if not s.prose:
+            continue
+        spans = [(i,)]
+        if i + 1 < len(sentences) and sentences[i + 1].prose:
+            spans.append((i, i + 1))
+        for span in spans:
+            cs = frozenset().union(*(concepts_in.get(j, set()) for j in span))
+            units.append(
+                _Unit(span, tuple(f for j in span for f in feats[j]), cs, cs & role_concepts)
+            )
+    return units
+
+
+def _unit_text(answer: str, sentences: Sequence[Sentence], u: _Unit) -> str:
+    return answer[sentences[u.sentences[0]].start : sentences[u.sentences[-1]].end]
+
+
+def _best_match(
+    t: _Target, units: Sequence[_Unit], char: Any, *, flag: bool, opposite: bool = False
+) -> tuple[float, int | None]:
+    best_sim, best_unit = 0.0, None
+    for ui, u in enumerate(units):
+        if t.requires and not (t.requires & u.concepts):
+            continue
+        feats = u.feats
+        if t.anchors and len(u.roles) >= 2:
+            # Two tools named in one breath: only the clauses owned by this target's
+            # tools (or by none) can satisfy it.
+            feats = tuple(f for f in feats if f.owner is None or f.owner in t.anchors)
+        pos = {f.name for f in feats if not f.negated}
+        neg = {f.name for f in feats if f.negated}
+        for k, ph in enumerate(t.phrases):
+            same = opp = 0.0
+            for name, w in ph.pos.items():
+                if name in pos:
+                    same += w
+                elif name in neg:
+                    opp += w
+            for name, w in ph.neg.items():
+                if name in neg:
+                    same += w
+                elif name in pos:
+                    opp += w
+            if opposite:
+                same, opp = opp, same
+            if flag:
+                recall = same / ph.total
+                if recall < 0.5:
+                    continue
+            else:
+                recall = (same + OPPOSITE_CREDIT * opp) / ph.total
+            sim = W_RECALL * recall + W_CHAR * float(char[ui, t.first_phrase + k])
+            if sim > best_sim:
+                best_sim, best_unit = sim, ui
+    return min(best_sim, 1.0), best_unit
+
+
+def _concept_results(
+    index: PromptIndex, sentences: Sequence[Sentence], mentions: Sequence[Mention]
+) -> list[ConceptResult]:
+    out: list[ConceptResult] = []
+    for concept, rubric_id in index.concepts:
+        ms = [m for m in mentions if m.concept_id == concept.id]
+        asserted = [m for m in ms if not m.negated and sentences[m.sentence].prose]
+        rejected = [m for m in ms if m.negated]
+        status: ConceptStatus
+        if asserted:
+            status, m = "found", asserted[0]
+        elif rejected:
+            status, m = "rejected", rejected[0]
+        elif ms:
+            status, m = "listed", ms[0]
+        else:
+            out.append(ConceptResult(concept.id, concept.term, rubric_id, concept.weight, "missed"))
+            continue
+        s = sentences[m.sentence]
+        out.append(
+            ConceptResult(
+                concept.id,
+                concept.term,
+                rubric_id,
+                concept.weight,
+                status,
+                Evidence(s.text, s.start, s.end),
+            )
+        )
+    return out
+
+
+def _overlap(
+    index: PromptIndex, sentences: Sequence[Sentence], feats: Sequence[Sequence[Feature]]
+) -> float:
+    """Share of the model answer's (IDF-weighted) content the answer's sentences contain."""
+    said = {f.name for s, fs in zip(sentences, feats, strict=True) if s.prose for f in fs}
+    got = sum(w for name, w in index.model_weights.items() if name in said)
+    return got / index.model_total
+
+
+def _score(
+    prompt: Prompt,
+    points: list[PointResult],
+    concepts: list[ConceptResult],
+    flags: list[RedFlagResult],
+    overlap: float,
+    hints_used: int,
+    answer: str,
+) -> GradeResult:
+    total_w = sum(p.weight for p in points) or 1.0
+    p_val = sum(p.weight * p.credit for p in points) / total_w
+    c_total = sum(c.weight for c in concepts)
+    c_val = sum(c.weight for c in concepts if c.status == "found") / c_total if c_total else p_val
+    o_val = _clamp(overlap / OVERLAP_FULL)
+    gate = _clamp(p_val / GATE_AT)
+    gate_note = f"counted x{gate:.2f}: reasoning coverage below {GATE_AT:.0%}" if gate < 1 else ""
+    covered = sum(1 for p in points if p.status == "covered")
+    partial = sum(1 for p in points if p.status == "partial")
+    found = sum(1 for c in concepts if c.status == "found")
+    components = (
+        Component(
+            "reasoning points",
+            p_val,
+            W_POINTS,
+            p_val * W_POINTS,
+            f"{covered} covered, {partial} partial of {len(points)}",
+        ),
+        Component(
+            "key concepts",
+            c_val,
+            W_CONCEPTS,
+            gate * c_val * W_CONCEPTS,
+            "; ".join(x for x in (f"{found} of {len(concepts)} named", gate_note) if x),
+        ),
+        Component(
+            "model-answer overlap", o_val, W_OVERLAP, gate * o_val * W_OVERLAP, gate_note
+        ),
+    )
+    subtotal = sum(c.points for c in components)
+    flag_penalty = sum(f.penalty for f in flags if f.status == "raised")
+    hint_penalty = float(max(0, hints_used) * prompt.hint_penalty)
+    score = int(round(_clamp((subtotal - flag_penalty - hint_penalty) / 100) * 100))
+    return GradeResult(
+        prompt_id=prompt.id,
+        score=score,
+        verdict=verdict_for(score),
+        concepts=tuple(concepts),
+        points=tuple(points),
+        red_flags=tuple(flags),
+        breakdown=Breakdown(components, round(subtotal, 2), flag_penalty, hint_penalty, score),
+        hints_used=hints_used,
+        word_count=len(answer.split()),
+        grader_version=GRADER_VERSION,
+    )
+
+
+def _clamp(x: float) -> float:
+    return 0.0 if x < 0 else 1.0 if x > 1 else x
+

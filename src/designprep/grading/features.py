@@ -1,0 +1,140 @@
+"""Turn analysed sentences into weighted word features for matching.
+
+A feature is a stem, or ``#concept-id`` for a whole concept mention, so 'W&B',
+'wandb' and 'Weights & Biases' are one feature. Each occurrence carries its polarity
+(inside a negation scope or not) and its *owner*: the concept whose clause it sits in,
+which is how "W&B for research, MLflow for production" keeps its roles apart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from designprep.grading.concepts import ConceptMatcher, Mention
+from designprep.grading.text import Sentence, analyze
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    name: str
+    negated: bool
+    owner: str | None
+
+
+def concept_feature(concept_id: str) -> str:
+    return "#" + concept_id
+
+
+class Idf:
+    """Inverse document frequency of stems over a corpus of short documents."""
+
+    def __init__(self, documents: Iterable[Iterable[str]]) -> None:
+        df: Counter[str] = Counter()
+        n = 0
+        for doc in documents:
+            n += 1
+            df.update(set(doc))
+        self.n = n
+        self.max = math.log((1 + n) / 1) + 1
+        self._idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
+
+    def __call__(self, term: str) -> float:
+        return self._idf.get(term, self.max)
+
+
+def content_stems(sentences: Sequence[Sentence]) -> list[str]:
+    return [t.stem for s in sentences for t in s.tokens if not t.stop]
+
+
+class SpellFixer:
+    """Map a misspelt answer word to a word the rubric uses ('reproducable' -> 'reproduc')."""
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        self._stem_of = dict(words)  # surface -> stem
+        self._stems = set(words.values())
+        self._surfaces = list(words)
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, surface: str, stem: str) -> str:
+        if stem in self._stems or len(surface) < 5 or not surface.isalpha():
+            return stem
+        hit = self._cache.get(surface)
+        if hit is None:
+            allowed = 1 if len(surface) <= 8 else 2
+            best = process.extractOne(
+                surface, self._surfaces, scorer=OSA.distance, score_cutoff=allowed
+            )
+            hit = self._stem_of[best[0]] if best and best[0][0] == surface[0] else stem
+            if len(self._cache) < 4096:
+                self._cache[surface] = hit
+        return hit
+
+
+def sentence_features(
+    sentences: Sequence[Sentence],
+    mentions: Sequence[Mention],
+    role_concepts: frozenset[str],
+    spell: SpellFixer | None = None,
+) -> list[list[Feature]]:
+    """Features of each sentence, with concept mentions folded into one feature each."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    out: list[list[Feature]] = []
+    for sent in sentences:
+        ms = by_sentence.get(sent.index, [])
+        owners = _owners(sent, [m for m in ms if m.concept_id in role_concepts])
+        starts = {m.first: m for m in ms}
+        feats: list[Feature] = []
+        k = 0
+        toks = sent.tokens
+        while k < len(toks):
+            m = starts.get(k)
+            if m is not None:
+                feats.append(Feature(concept_feature(m.concept_id), m.negated, owners[k]))
+                k = m.last
+                continue
+            t = toks[k]
+            if not t.stop:
+                name = spell(t.text, t.stem) if spell else t.stem
+                feats.append(Feature(name, t.negated, owners[k]))
+            k += 1
+        out.append(feats)
+    return out
+
+
+def _owners(sent: Sentence, mentions: Sequence[Mention]) -> list[str | None]:
+    """The role concept each token belongs to: the one named in its clause, nearest before."""
+    toks = sent.tokens
+    owners: list[str | None] = [None] * len(toks)
+    if not mentions:
+        return owners
+    clause_mentions: dict[int, list[Mention]] = {}
+    for m in mentions:
+        clause_mentions.setdefault(toks[m.first].clause, []).append(m)
+    for k, t in enumerate(toks):
+        ms = clause_mentions.get(t.clause)
+        if not ms:
+            continue
+        before = [m for m in ms if m.first <= k]
+        owners[k] = (before[-1] if before else ms[0]).concept_id
+    return owners
+
+
+def phrase_weights(
+    text: str, matcher: ConceptMatcher, weigh: Callable[[str], float]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """(positive, negated) feature weights of a rubric phrase."""
+    sentences = analyze(text)
+    feats = sentence_features(sentences, matcher.find(sentences), frozenset())
+    pos: dict[str, float] = {}
+    neg: dict[str, float] = {}
+    for f in (f for fs in feats for f in fs):
+        (neg if f.negated else pos)[f.name] = weigh(f.name)
+    return pos, neg
