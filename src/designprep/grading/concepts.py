@@ -111,7 +111,7 @@ class ConceptMatcher:
                 continue
             for k in range(a, b):
                 taken[k] = True
-            negated = toks[a].negated or _post_negated(toks, b)
+            negated = toks[a].forward or _post_negated(toks, b)
             found.append(Mention(cid, sent.index, a, b, negated, fuzzy))
         found.sort(key=lambda m: m.first)
         return found
@@ -142,7 +142,9 @@ def _post_negated(toks: Sequence[Token], after: int) -> bool:
         for k in range(len(words) - len(phrase) + 1):
             if tuple(words[k : k + len(phrase)]) == phrase:
                 return True
+    if len(words) >= 2 and words[-1] == "out" and words[-2] in {"is", "are", "s", "be"}:
+        return len(window) < 7  # "W&B's cloud is out"
     for k, t in enumerate(window[:4]):
-        if t.cue and t.text in {"not", "never", "no"}:
+        if t.cue and t.text in {"not", "never", "no", "cannot"}:
             return any(w.text in _POST_NEG_TARGETS for w in window[k + 1 : k + 5])
     return False

@@ -4,15 +4,19 @@ Pure functions over values: no I/O, no UI. ``Grader`` holds the indexes it deriv
 from a bank (IDF weights, concept matchers, vectorised rubric phrases) so repeated
 gradings are fast; the same inputs always give the same ``GradeResult``.
 
-Score = 100 x (points x 0.70 + gate x (concepts x 0.18 + overlap x 0.12))
-        - red-flag penalties - hints x hint_penalty, clamped to 0-100,
-where gate = min(1, points / 0.5): naming concepts and echoing the model answer only
-pay once the answer actually reasons. See ``Breakdown`` for the arithmetic.
+coverage = points x 0.70 + gate x (concepts x 0.18 + overlap x 0.12), where
+gate = min(1, points / 0.5): naming concepts and echoing the model answer only pay once
+the answer actually reasons (and points of shared rubrics, such as interview structure,
+are gated the same way by the prompt's own points).
+score = 100 x (coverage x relevance) ** 0.5 - red-flag penalties - hints x hint_penalty,
+clamped to 0-100. The square root is the partial credit an interviewer gives: half the
+reasoning is a borderline answer (~70), not a failing one (~50). ``relevance`` is 1
+unless the answer is plainly about another prompt of the bank (see ``topic``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +42,8 @@ from designprep.grading.result import (
     RedFlagResult,
     verdict_for,
 )
-from designprep.grading.text import Sentence, analyze, stem
+from designprep.grading.text import Sentence, analyze, is_prose, stem
+from designprep.grading.topic import Relevance, TopicModel
 
 if TYPE_CHECKING:
     from designprep.bank.loader import Bank
@@ -50,10 +55,14 @@ W_POINTS, W_CONCEPTS, W_OVERLAP = 70.0, 18.0, 12.0
 GATE_AT = 0.5  # point coverage from which concepts and overlap count in full
 COVERED_AT, PARTIAL_AT = 0.62, 0.42  # point similarity -> status
 CREDIT_FROM, CREDIT_FULL = 0.30, 0.66  # point similarity -> credit, linear between
-FLAG_AT = 0.62  # red-flag similarity (same polarity) that raises it
+FLAG_AT = 0.65  # red-flag similarity (same polarity) that raises it
+FLAG_RECALL = 0.7  # and the share of its phrase's words that must be said its way round
 OVERLAP_FULL = 0.55  # share of the model answer's content that counts as full overlap
 W_RECALL, W_CHAR = 0.8, 0.2  # point similarity = recall of phrase words + char n-grams
 OPPOSITE_CREDIT = 0.3  # a word said with the opposite polarity counts this much
+MIN_PHRASE_FEATURES = 2  # a one-word phrase would match any sentence naming that word
+CURVE_POWER = 0.5  # score = 100 x coverage ** CURVE_POWER
+CURVE_FLOOR = 0.02  # coverage below this is noise and scores 0
 
 
 class AnswerError(ValueError):
@@ -145,7 +154,7 @@ class PromptIndex:
             pos, neg = phrase_weights(text, self.matcher, self.weight)
             anchors |= {n[1:] for n in (*pos, *neg) if n.startswith("#")}
             total = sum(pos.values()) + sum(neg.values())
-            if total:
+            if len(pos) + len(neg) >= MIN_PHRASE_FEATURES:
                 phrases.append(_Phrase(text, pos, neg, total))
                 self.phrase_texts.append(text)
         requires = frozenset(item.requires_any) if isinstance(item, Point) else frozenset()
@@ -172,6 +181,7 @@ class Grader:
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
         self._idf: Idf | None = None
+        self._topics: TopicModel | None = None
         self._indexes: dict[str, PromptIndex] = {}
 
     @property
@@ -194,7 +204,15 @@ class Grader:
     def grade(self, prompt: Prompt | str, answer: str, hints_used: int = 0) -> GradeResult:
         if isinstance(prompt, str):
             prompt = self.bank.prompt(prompt)
-        return grade_with_index(self.index(prompt), answer, hints_used)
+        if self._topics is None:
+            self._topics = TopicModel(list(self.bank.prompts.values()), self.bank.rubrics)
+        topics = self._topics
+        return grade_with_index(
+            self.index(prompt),
+            answer,
+            hints_used,
+            relevance=lambda stems: topics.relevance(prompt.id, stems),
+        )
 
 
 def bank_idf(prompts: Any, rubrics: Any) -> Idf:
@@ -215,13 +233,23 @@ def bank_idf(prompts: Any, rubrics: Any) -> Idf:
     return Idf(docs())
 
 
-def grade_with_index(index: PromptIndex, answer: str, hints_used: int = 0) -> GradeResult:
+def grade_with_index(
+    index: PromptIndex,
+    answer: str,
+    hints_used: int = 0,
+    relevance: Callable[[list[str]], Relevance] | None = None,
+) -> GradeResult:
+    """Grade ``answer`` with a prepared index; ``relevance`` judges whether it is on topic."""
     check_answer(answer)
     prompt = index.prompt
     sentences = analyze(answer)
     mentions = index.matcher.find(sentences)
     feats = sentence_features(sentences, mentions, index.role_concepts, index.spell)
-    units = _units(sentences, feats, mentions, index.role_concepts)
+    concept_tokens = [0] * len(sentences)
+    for m in mentions:
+        concept_tokens[m.sentence] += m.last - m.first
+    prose = [is_prose(s, n) for s, n in zip(sentences, concept_tokens, strict=True)]
+    units = _units(sentences, prose, feats, mentions, index.role_concepts)
     unit_texts = [_unit_text(answer, sentences, u) for u in units]
     char = index.char_similarity(unit_texts) if units else None
 
@@ -263,13 +291,18 @@ def grade_with_index(index: PromptIndex, answer: str, hints_used: int = 0) -> Gr
             RedFlagResult(t.item.id, t.item.text, t.rubric, t.item.penalty, status, ev)  # type: ignore[arg-type]
         )
 
-    concept_results = _concept_results(index, sentences, mentions)
-    overlap = _overlap(index, sentences, feats)
-    return _score(prompt, point_results, concept_results, flag_results, overlap, hints_used, answer)
+    concept_results = _concept_results(index, sentences, prose, mentions)
+    overlap = _overlap(index, prose, feats)
+    stems = [t.stem for s in sentences for t in s.tokens if not t.stop]
+    topic = relevance(stems) if relevance else Relevance(1.0, 1.0, prompt.id)
+    return _score(
+        prompt, point_results, concept_results, flag_results, overlap, topic, hints_used, answer
+    )
 
 
 def _units(
     sentences: Sequence[Sentence],
+    prose: Sequence[bool],
     feats: Sequence[Sequence[Feature]],
     mentions: Sequence[Mention],
     role_concepts: frozenset[str],
@@ -278,11 +311,11 @@ def _units(
     for m in mentions:
         concepts_in.setdefault(m.sentence, set()).add(m.concept_id)
     units: list[_Unit] = []
-    for i, s in enumerate(sentences):
-        if not s.prose:
+    for i in range(len(sentences)):
+        if not prose[i]:
             continue
         spans = [(i,)]
-        if i + 1 < len(sentences) and sentences[i + 1].prose:
+        if i + 1 < len(sentences) and prose[i + 1]:
             spans.append((i, i + 1))
         for span in spans:
             cs = frozenset().union(*(concepts_in.get(j, set()) for j in span))
@@ -303,11 +336,15 @@ def _best_match(
     for ui, u in enumerate(units):
         if t.requires and not (t.requires & u.concepts):
             continue
+        if flag and len(u.sentences) > 1:
+            continue  # a red flag is asserted within one sentence
         feats = u.feats
         if t.anchors and len(u.roles) >= 2:
             # Two tools named in one breath: only the clauses owned by this target's
             # tools (or by none) can satisfy it.
             feats = tuple(f for f in feats if f.owner is None or f.owner in t.anchors)
+        if flag:  # "its cloud would receive PHI" explains a risk, it does not assert it
+            feats = tuple(f for f in feats if not f.hypothetical)
         pos = {f.name for f in feats if not f.negated}
         neg = {f.name for f in feats if f.negated}
         for k, ph in enumerate(t.phrases):
@@ -325,8 +362,12 @@ def _best_match(
             if opposite:
                 same, opp = opp, same
             if flag:
+                # A red flag needs most of its words said its way round, and none of
+                # the tools it names rejected ("W&B's cloud is out").
                 recall = same / ph.total
-                if recall < 0.5:
+                if recall < FLAG_RECALL or any(
+                    n.startswith("#") and n not in (neg if opposite else pos) for n in ph.pos
+                ):
                     continue
             else:
                 recall = (same + OPPOSITE_CREDIT * opp) / ph.total
@@ -337,12 +378,15 @@ def _best_match(
 
 
 def _concept_results(
-    index: PromptIndex, sentences: Sequence[Sentence], mentions: Sequence[Mention]
+    index: PromptIndex,
+    sentences: Sequence[Sentence],
+    prose: Sequence[bool],
+    mentions: Sequence[Mention],
 ) -> list[ConceptResult]:
     out: list[ConceptResult] = []
     for concept, rubric_id in index.concepts:
         ms = [m for m in mentions if m.concept_id == concept.id]
-        asserted = [m for m in ms if not m.negated and sentences[m.sentence].prose]
+        asserted = [m for m in ms if not m.negated and prose[m.sentence]]
         rejected = [m for m in ms if m.negated]
         status: ConceptStatus
         if asserted:
@@ -369,10 +413,10 @@ def _concept_results(
 
 
 def _overlap(
-    index: PromptIndex, sentences: Sequence[Sentence], feats: Sequence[Sequence[Feature]]
+    index: PromptIndex, prose: Sequence[bool], feats: Sequence[Sequence[Feature]]
 ) -> float:
     """Share of the model answer's (IDF-weighted) content the answer's sentences contain."""
-    said = {f.name for s, fs in zip(sentences, feats, strict=True) if s.prose for f in fs}
+    said = {f.name for ok, fs in zip(prose, feats, strict=True) if ok for f in fs}
     got = sum(w for name, w in index.model_weights.items() if name in said)
     return got / index.model_total
 
@@ -383,15 +427,24 @@ def _score(
     concepts: list[ConceptResult],
     flags: list[RedFlagResult],
     overlap: float,
+    topic: Relevance,
     hints_used: int,
     answer: str,
 ) -> GradeResult:
+    own_rubric = prompt.rubrics[0]
+    own = [p for p in points if p.rubric == own_rubric]
+    own_val = _weighted_credit(own)
+    gate = _clamp(own_val / GATE_AT)
+    # Shared rubrics (structure and the like) only pay in proportion to the prompt's own
+    # reasoning: a well-structured answer to another question earns nothing here.
     total_w = sum(p.weight for p in points) or 1.0
-    p_val = sum(p.weight * p.credit for p in points) / total_w
+    p_val = (
+        sum(p.weight * p.credit * (1.0 if p.rubric == own_rubric else gate) for p in points)
+        / total_w
+    )
     c_total = sum(c.weight for c in concepts)
     c_val = sum(c.weight for c in concepts if c.status == "found") / c_total if c_total else p_val
     o_val = _clamp(overlap / OVERLAP_FULL)
-    gate = _clamp(p_val / GATE_AT)
     gate_note = f"counted x{gate:.2f}: reasoning coverage below {GATE_AT:.0%}" if gate < 1 else ""
     covered = sum(1 for p in points if p.status == "covered")
     partial = sum(1 for p in points if p.status == "partial")
@@ -411,14 +464,24 @@ def _score(
             gate * c_val * W_CONCEPTS,
             "; ".join(x for x in (f"{found} of {len(concepts)} named", gate_note) if x),
         ),
-        Component(
-            "model-answer overlap", o_val, W_OVERLAP, gate * o_val * W_OVERLAP, gate_note
-        ),
+        Component("model-answer overlap", o_val, W_OVERLAP, gate * o_val * W_OVERLAP, gate_note),
     )
-    subtotal = sum(c.points for c in components)
+    coverage = sum(c.points for c in components) / 100
+    effective = _clamp((coverage * topic.factor - CURVE_FLOOR) / (1 - CURVE_FLOOR))
+    curved = 100 * effective**CURVE_POWER
     flag_penalty = sum(f.penalty for f in flags if f.status == "raised")
     hint_penalty = float(max(0, hints_used) * prompt.hint_penalty)
-    score = int(round(_clamp((subtotal - flag_penalty - hint_penalty) / 100) * 100))
+    score = int(round(min(100.0, max(0.0, curved - flag_penalty - hint_penalty))))
+    breakdown = Breakdown(
+        components=components,
+        coverage=round(coverage, 4),
+        relevance=round(topic.factor, 3),
+        closest_prompt=topic.closest,
+        curved=round(curved, 2),
+        red_flag_penalty=flag_penalty,
+        hint_penalty=hint_penalty,
+        score=score,
+    )
     return GradeResult(
         prompt_id=prompt.id,
         score=score,
@@ -426,11 +489,16 @@ def _score(
         concepts=tuple(concepts),
         points=tuple(points),
         red_flags=tuple(flags),
-        breakdown=Breakdown(components, round(subtotal, 2), flag_penalty, hint_penalty, score),
+        breakdown=breakdown,
         hints_used=hints_used,
         word_count=len(answer.split()),
         grader_version=GRADER_VERSION,
     )
+
+
+def _weighted_credit(points: Sequence[PointResult]) -> float:
+    total = sum(p.weight for p in points)
+    return sum(p.weight * p.credit for p in points) / total if total else 0.0
 
 
 def _clamp(x: float) -> float:

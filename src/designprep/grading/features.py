@@ -25,6 +25,7 @@ class Feature:
     name: str
     negated: bool
     owner: str | None
+    hypothetical: bool = False
 
 
 def concept_feature(concept_id: str) -> str:
@@ -97,13 +98,20 @@ def sentence_features(
         while k < len(toks):
             m = starts.get(k)
             if m is not None:
-                feats.append(Feature(concept_feature(m.concept_id), m.negated, owners[k]))
+                feats.append(
+                    Feature(
+                        concept_feature(m.concept_id),
+                        m.negated,
+                        owners[k],
+                        toks[m.first].hypothetical,
+                    )
+                )
                 k = m.last
                 continue
             t = toks[k]
             if not t.stop:
                 name = spell(t.text, t.stem) if spell else t.stem
-                feats.append(Feature(name, t.negated, owners[k]))
+                feats.append(Feature(name, t.negated, owners[k], t.hypothetical))
             k += 1
         out.append(feats)
     return out

@@ -78,8 +78,13 @@ class Component:
 
 @dataclass(frozen=True)
 class Breakdown:
+    """The score's arithmetic, from components to the final number."""
+
     components: tuple[Component, ...]
-    subtotal: float
+    coverage: float  # sum of component points / 100
+    relevance: float  # 1, or less when the answer is about another prompt
+    closest_prompt: str  # the bank prompt the answer is most similar to
+    curved: float  # 100 x (coverage x relevance) ** CURVE_POWER, see engine
     red_flag_penalty: float
     hint_penalty: float
     score: int
@@ -90,7 +95,13 @@ class Breakdown:
             + (f"   ({c.note})" if c.note else "")
             for c in self.components
         ]
-        lines.append(f"{'subtotal':<22} {self.subtotal:28.1f}")
+        lines.append(f"{'coverage':<22} {self.coverage * 100:28.1f}")
+        if self.relevance < 1:
+            lines.append(
+                f"{'relevance':<22} {'x ' + format(self.relevance, '.2f'):>28}"
+                f"   (closer to '{self.closest_prompt}')"
+            )
+        lines.append(f"{'curved (partial credit)':<22} {self.curved:27.1f}   (100 x √coverage)")
         if self.red_flag_penalty:
             lines.append(f"{'red flags':<22} {-self.red_flag_penalty:28.1f}")
         if self.hint_penalty:
@@ -137,13 +148,7 @@ class GradeResult:
                 RedFlagResult(**{**f, "evidence": ev(f.get("evidence"))})
                 for f in data["red_flags"]
             ),
-            breakdown=Breakdown(
-                components=tuple(Component(**c) for c in bd["components"]),
-                subtotal=bd["subtotal"],
-                red_flag_penalty=bd["red_flag_penalty"],
-                hint_penalty=bd["hint_penalty"],
-                score=bd["score"],
-            ),
+            breakdown=Breakdown(**{**bd, "components": tuple(Component(**c) for c in bd["components"])}),
             hints_used=data.get("hints_used", 0),
             word_count=data.get("word_count", 0),
             grader_version=data.get("grader_version", ""),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import snowballstemmer
@@ -36,9 +36,15 @@ _NEG_WORDS = frozenset(
     """
     not no never cannot avoid avoids avoiding avoided without nor neither nothing none
     unlike reject rejects rejected rejecting prevent prevents preventing forbid forbids
-    prohibit prohibits
+    prohibit prohibits stop stops stopped stopping eliminate eliminates eliminating
     """.split()
 )
+# Cues that negate the whole clause's predicate, subject included: "raw card numbers
+# never touch our servers". The others only reach forward: "use MLflow instead of W&B".
+_PREDICATE_CUES = frozenset("not no never cannot nothing none nor neither".split())
+_CONDITIONALS = frozenset("if unless whether".split())
+_MODALS = frozenset("would could might".split())
+_FIRST_PERSON = frozenset("i we".split())
 _NEG_PAIRS = {("instead", "of"), ("rather", "than"), ("opposed", "to"), ("place", "of")}
 _NEG_AFTER_NOT = {"only", "just", "merely", "simply"}  # "not only X but Y" is no negation
 _CHOICE_VERBS = frozenset(
@@ -54,6 +60,9 @@ _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*")
 _GLUE_RE = re.compile(r"(?<=\w)[&/+](?=\w)")
 _CLAUSE_PUNCT_RE = re.compile(r"[;:,()\[\]{}—–]|\s-\s")
 _SENTENCE_END_RE = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n")
+# A new line starts a new sentence when it opens a list item or follows a blank line,
+# a heading-like short line, or a line ending in ':'; otherwise it is hard-wrapped prose.
+_LIST_ITEM_RE = re.compile(r"[ \t]*(?:[-*•+>#]|\d+[.)]|[a-z][.)])\s")
 _ABBREVIATIONS = frozenset("e.g i.e etc vs approx dr mr ms no fig cf incl esp".split())
 
 
@@ -64,9 +73,11 @@ class Token:
     start: int
     end: int
     clause: int  # index of the clause in the whole text
-    negated: bool = False
+    negated: bool = False  # polarity: inside the scope of a negation cue
     cue: bool = False  # the token is itself a negation cue
     stop: bool = False
+    forward: bool = False  # negated by a cue *before* it (how a named tool is rejected)
+    hypothetical: bool = False  # in an "if" clause, or a third-person would/could/might
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +87,8 @@ class Sentence:
     end: int
     text: str
     tokens: tuple[Token, ...]
-    prose: bool
+    markers: int  # function words and cues: what makes a line read as a sentence
+    commas: int
 
 
 @lru_cache(maxsize=65536)
@@ -112,18 +124,60 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _SENTENCE_END_RE.finditer(text):
         end = m.end()
+        if m.group() == "\n" and _wrapped_line(text, start, m.start()):
+            continue
         if m.group() != "\n":
             # "e.g. foo" and "vs. bar" do not end a sentence.
             before = text[start : m.start()].rsplit(None, 1)
             last = before[-1].casefold().rstrip(".") if before else ""
             if m.group() == "." and last in _ABBREVIATIONS:
                 continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if m.group() in {".", ")"} and text[line_start : m.start()].strip().isdigit():
+                continue  # "1. " opens a numbered list item
         if text[start:end].strip():
             spans.append((start, end))
         start = end
     if text[start:].strip():
         spans.append((start, len(text)))
     return spans
+
+
+def _clause_scopes(tokens: list[Token]) -> list[Token]:
+    """Add what only a whole clause tells: predicate negation and hypotheticals."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and tokens[j].clause == tokens[i].clause:
+            j += 1
+        clause = tokens[i:j]
+        words = [t.text for t in clause]
+        hypothetical = any(w in _CONDITIONALS for w in words) or any(
+            w in _MODALS and (k == 0 or words[k - 1] not in _FIRST_PERSON)
+            for k, w in enumerate(words)
+        )
+        later_cues = sum(1 for t in clause if t.cue and t.text in _PREDICATE_CUES)
+        for t in clause:
+            if t.cue and t.text in _PREDICATE_CUES:
+                later_cues -= 1
+            flip = later_cues % 2 == 1 and not t.cue
+            if flip or hypothetical:
+                t = replace(t, negated=t.negated != flip, hypothetical=hypothetical)
+            out.append(t)
+        i = j
+    return out
+
+
+def _wrapped_line(text: str, start: int, newline: int) -> bool:
+    """Is the newline at ``newline`` just a hard wrap inside a sentence?"""
+    line = text[text.rfind("\n", 0, newline) + 1 : newline].strip()
+    rest = text[newline + 1 :]
+    if not line or not rest.strip() or rest.startswith("\n") or rest.lstrip(" \t").startswith("\n"):
+        return False
+    if line.endswith((":", ";")) or len(line) < 30 or _LIST_ITEM_RE.match(rest):
+        return False
+    return text[start:newline].strip() != ""
 
 
 def analyze(text: str) -> list[Sentence]:
@@ -176,9 +230,11 @@ def analyze(text: str) -> list[Sentence]:
                     negated=negated and not is_cue,
                     cue=is_cue,
                     stop=word in STOPWORDS or is_cue,
+                    forward=negated and not is_cue,
                 )
             )
             prev_word = word
+        tokens = _clause_scopes(tokens)
         sentences.append(
             Sentence(
                 index=len(sentences),
@@ -186,19 +242,25 @@ def analyze(text: str) -> list[Sentence]:
                 end=s_end,
                 text=text[s_start:s_end].strip(),
                 tokens=tuple(tokens),
-                prose=_is_prose(tokens, chunk),
+                markers=sum(1 for t in tokens if t.text in _PROSE_MARKERS or t.cue),
+                commas=chunk.count(","),
             )
         )
     return sentences
 
 
-def _is_prose(tokens: list[Token], chunk: str) -> bool:
-    """A real sentence, not a list of terms: enough words, some of them function words."""
-    if len(tokens) < 4:
+def is_prose(sentence: Sentence, concept_tokens: int = 0) -> bool:
+    """A real sentence or a telegraphic bullet ('Registry gates prod'), not a list of terms.
+
+    ``concept_tokens`` is how many of its tokens are rubric concept names.
+    """
+    n = len(sentence.tokens)
+    if n < 3:
         return False
-    markers = sum(1 for t in tokens if t.text in _PROSE_MARKERS or t.cue)
-    if markers / len(tokens) < 0.12:
+    if sentence.commas >= 2 and n / (sentence.commas + 1) < 2.5:
+        return False  # "MLflow, DVC, HIPAA, VPC" is a list even with an 'and' in it
+    if concept_tokens / n > 0.5:
         return False
-    commas = chunk.count(",")
-    # "MLflow, DVC, HIPAA, VPC, registry" is a list even with an 'and' in it.
-    return not (commas >= 3 and len(tokens) / (commas + 1) < 2.5)
+    if n >= 4 and sentence.markers / n >= 0.12:
+        return True
+    return n <= 10  # a short note without function words still says something

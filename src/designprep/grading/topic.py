@@ -1,0 +1,70 @@
+"""Is the answer about this prompt, or about another one in the bank?
+
+Each prompt becomes one document (its text, model answer and rubric phrases); an answer
+is compared with all of them by TF-IDF cosine over stems. An answer much closer to
+another prompt than to this one (a URL-shortener design handed in for a payments
+question) is off-topic and its coverage is scaled down. With one prompt there is
+nothing to compare against and the factor is always 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from designprep.bank.models import Prompt, Rubric
+from designprep.grading.text import analyze
+
+FULL_AT = 0.70  # similarity to this prompt / to the closest prompt, from which relevance is 1
+ZERO_AT = 0.40  # ... and below which it is 0
+
+
+@dataclass(frozen=True)
+class Relevance:
+    factor: float
+    ratio: float
+    closest: str
+
+
+def _doc(prompt: Prompt, rubrics: Sequence[Rubric]) -> str:
+    parts = [prompt.title, prompt.prompt, prompt.model_answer]
+    for r in rubrics[:1]:  # the prompt's own rubric; shared ones say nothing about topic
+        parts += [c.term for c in r.concepts]
+        parts += [alias for c in r.concepts for alias in c.aliases]
+        parts += [x for p in r.points for x in (p.text, *p.evidence)]
+    return "\n".join(parts)
+
+
+def _identity(stems: list[str]) -> list[str]:
+    return stems
+
+
+def content_stems_of(text: str) -> list[str]:
+    return [t.stem for s in analyze(text) for t in s.tokens if not t.stop]
+
+
+class TopicModel:
+    def __init__(self, prompts: Sequence[Prompt], rubrics: Mapping[str, Rubric]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.ids = [p.id for p in prompts]
+        self._row = {pid: i for i, pid in enumerate(self.ids)}
+        docs = [content_stems_of(_doc(p, [rubrics[r] for r in p.rubrics])) for p in prompts]
+        self._vectorizer: Any = TfidfVectorizer(
+            analyzer=_identity, sublinear_tf=True, min_df=1
+        )
+        self._matrix: Any = self._vectorizer.fit_transform(docs) if docs else None
+
+    def relevance(self, prompt_id: str, stems: list[str]) -> Relevance:
+        row = self._row.get(prompt_id)
+        if row is None or len(self.ids) < 2 or not stems:
+            return Relevance(1.0, 1.0, prompt_id)
+        vec = self._vectorizer.transform([stems])
+        sims = (self._matrix @ vec.T).toarray().ravel()
+        best = int(sims.argmax())
+        if sims[best] <= 0:
+            return Relevance(1.0, 1.0, prompt_id)
+        ratio = float(sims[row] / sims[best])
+        factor = min(1.0, max(0.0, (ratio - ZERO_AT) / (FULL_AT - ZERO_AT)))
+        return Relevance(factor, ratio, self.ids[best])
