@@ -339,9 +339,10 @@ def _best_match(
         if flag and len(u.sentences) > 1:
             continue  # a red flag is asserted within one sentence
         feats = u.feats
-        if t.anchors and len(u.roles) >= 2:
-            # Two tools named in one breath: only the clauses owned by this target's
-            # tools (or by none) can satisfy it.
+        if t.anchors and (len(u.roles) >= 2 or (u.roles and not u.roles & t.anchors)):
+            # Another tool named in the sentence: only the clauses owned by this target's
+            # tools (or by no tool) can satisfy it, so "MLflow for research" is not
+            # "W&B for research".
             feats = tuple(f for f in feats if f.owner is None or f.owner in t.anchors)
         if flag:  # "its cloud would receive PHI" explains a risk, it does not assert it
             feats = tuple(f for f in feats if not f.hypothetical)

@@ -41,7 +41,8 @@ _NEG_WORDS = frozenset(
 )
 # Cues that negate the whole clause's predicate, subject included: "raw card numbers
 # never touch our servers". The others only reach forward: "use MLflow instead of W&B".
-_PREDICATE_CUES = frozenset("not no never cannot nothing none nor neither".split())
+_PREDICATE_CUES = frozenset("not never cannot".split())
+_COORDINATORS = frozenset("and or so then".split())
 _CONDITIONALS = frozenset("if unless whether".split())
 _MODALS = frozenset("would could might".split())
 _FIRST_PERSON = frozenset("i we".split())
@@ -196,7 +197,8 @@ def analyze(text: str) -> list[Sentence]:
         prev_word = ""
         cut_i = 0
         clause += 1
-        choice_seen = False
+        choice_seen = object_scope = False
+        scope_words = 0
         for i, m in enumerate(raw):
             while cut_i < len(cuts) and cuts[cut_i] < m.start():
                 cut_i += 1
@@ -217,8 +219,16 @@ def analyze(text: str) -> list[Sentence]:
                 is_cue = True
             if word in _CHOICE_VERBS:
                 choice_seen = True
+            if object_scope and word in _COORDINATORS and scope_words:
+                # "avoid W&B and host MLflow": the object cue's reach ends at the next verb
+                # phrase; predicate negation ("we don't X and Y") covers the whole clause.
+                negated = object_scope = False
             if is_cue:
                 negated = not negated
+                object_scope = word not in _PREDICATE_CUES
+                scope_words = 0
+            elif negated and word not in STOPWORDS:
+                scope_words += 1
             surface = word.replace("_", "")
             tokens.append(
                 Token(

@@ -1,0 +1,125 @@
+"""Tables derived from attempts (FSRS cards, point tallies), kept in step on every write.
+
+They exist so that ``progress``, ``recommend`` and ``most_missed_points`` read a few
+hundred rows instead of every attempt. Every function here runs inside the caller's
+transaction; ``rebuild_all`` recomputes them from the attempts alone (migrations).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from designprep.history.scheduling import PromptCard, replay, review
+from designprep.history.timeutil import from_db, to_db
+
+PointOutcome = tuple[str, str, str]  # (point id, point text, status)
+
+_CARD_COLUMNS = (
+    "prompt_id, state, step, stability, difficulty, due_at, last_review_at, "
+    "attempts, best_score, last_score, last_at"
+)
+
+
+def card_from_row(row: Sequence[Any]) -> PromptCard:
+    return PromptCard(
+        prompt_id=row[0],
+        state=row[1],
+        step=row[2],
+        stability=row[3],
+        difficulty=row[4],
+        due_at=from_db(row[5]),
+        last_review_at=from_db(row[6]) if row[6] else None,
+        attempts=row[7],
+        best_score=row[8],
+        last_score=row[9],
+        last_at=from_db(row[10]),
+    )
+
+
+def load_card(conn: sqlite3.Connection, prompt_id: str) -> PromptCard | None:
+    row = conn.execute(
+        f"SELECT {_CARD_COLUMNS} FROM cards WHERE prompt_id = ?", (prompt_id,)
+    ).fetchone()
+    return card_from_row(row) if row else None
+
+
+def load_cards(conn: sqlite3.Connection) -> list[PromptCard]:
+    return [card_from_row(r) for r in conn.execute(f"SELECT {_CARD_COLUMNS} FROM cards")]
+
+
+def store_card(conn: sqlite3.Connection, card: PromptCard) -> None:
+    conn.execute(
+        f"INSERT OR REPLACE INTO cards ({_CARD_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            card.prompt_id,
+            card.state,
+            card.step,
+            card.stability,
+            card.difficulty,
+            to_db(card.due_at),
+            to_db(card.last_review_at) if card.last_review_at else None,
+            card.attempts,
+            card.best_score,
+            card.last_score,
+            to_db(card.last_at),
+        ),
+    )
+
+
+def rebuild_card(conn: sqlite3.Connection, prompt_id: str) -> None:
+    """Replay every attempt of one prompt (needed when one arrives out of time order)."""
+    rows = conn.execute(
+        "SELECT score, submitted_at FROM attempts WHERE prompt_id = ? ORDER BY submitted_at, id",
+        (prompt_id,),
+    ).fetchall()
+    card = replay(prompt_id, ((score, from_db(at)) for score, at in rows))
+    if card is None:
+        conn.execute("DELETE FROM cards WHERE prompt_id = ?", (prompt_id,))
+    else:
+        store_card(conn, card)
+
+
+def add_to_card(conn: sqlite3.Connection, prompt_id: str, score: int, at: datetime) -> None:
+    previous = load_card(conn, prompt_id)
+    if previous and previous.last_review_at and at < previous.last_review_at:
+        rebuild_card(conn, prompt_id)  # the attempt row is already inserted
+    else:
+        store_card(conn, review(previous, prompt_id, score, at))
+
+
+def tally_points(conn: sqlite3.Connection, prompt_id: str, points: Iterable[PointOutcome]) -> None:
+    conn.executemany(
+        "INSERT INTO point_tallies (prompt_id, point_id, point_text, graded, missed) "
+        "VALUES (?, ?, ?, 1, ?) ON CONFLICT (prompt_id, point_id) DO UPDATE SET "
+        "point_text = excluded.point_text, graded = graded + 1, missed = missed + excluded.missed",
+        [(prompt_id, pid, text, int(status == "missed")) for pid, text, status in points],
+    )
+
+
+def points_from_json(result_json: str) -> list[PointOutcome]:
+    """Point outcomes from a stored result, tolerant of results from other grader versions."""
+    try:
+        data = json.loads(result_json)
+        return [
+            (str(p["id"]), str(p.get("text", p["id"])), str(p.get("status", "")))
+            for p in data.get("points", [])
+            if isinstance(p, dict) and "id" in p
+        ]
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return []
+
+
+def rebuild_all(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM cards")
+    conn.execute("DELETE FROM point_tallies")
+    prompt_ids = [r[0] for r in conn.execute("SELECT DISTINCT prompt_id FROM attempts")]
+    for prompt_id in prompt_ids:
+        rebuild_card(conn, prompt_id)
+    for prompt_id, result_json in conn.execute(
+        "SELECT prompt_id, result_json FROM attempts ORDER BY id"
+    ):
+        tally_points(conn, prompt_id, points_from_json(result_json))

@@ -1,0 +1,107 @@
+"""The history file's schema and its migrations.
+
+``PRAGMA user_version`` is the schema version; ``PRAGMA application_id`` marks the file
+as designprep's, so a foreign SQLite database is refused rather than written into.
+Migrations run in order inside one write transaction; each leaves the file valid.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from designprep.history import derived
+
+APPLICATION_ID = 0x44505250  # "DPRP"
+
+V1 = """
+CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,          -- prompt, submission time and answer: import dedupe key
+    prompt_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    title TEXT NOT NULL,
+    started_at TEXT NOT NULL,          -- UTC ISO 8601, fixed width
+    submitted_at TEXT NOT NULL,
+    duration_seconds REAL NOT NULL,
+    answer TEXT NOT NULL,
+    hints_used INTEGER NOT NULL DEFAULT 0,
+    score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+    verdict TEXT NOT NULL,
+    grader_version TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    result_json TEXT NOT NULL
+);
+CREATE INDEX attempts_by_prompt ON attempts (prompt_id, submitted_at);
+CREATE TABLE drafts (
+    prompt_id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    hints_used INTEGER NOT NULL DEFAULT 0,
+    saved_at TEXT NOT NULL
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+# v2: scheduling and statistics without scanning every attempt
+V2 = """
+CREATE INDEX attempts_by_time ON attempts (submitted_at);
+CREATE INDEX attempts_by_category ON attempts (category, submitted_at, score, prompt_id);
+CREATE TABLE cards (
+    prompt_id TEXT PRIMARY KEY,
+    state INTEGER NOT NULL,            -- fsrs.State
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due_at TEXT NOT NULL,
+    last_review_at TEXT,
+    attempts INTEGER NOT NULL,
+    best_score INTEGER NOT NULL,
+    last_score INTEGER NOT NULL,
+    last_at TEXT NOT NULL
+);
+CREATE TABLE point_tallies (
+    prompt_id TEXT NOT NULL,
+    point_id TEXT NOT NULL,
+    point_text TEXT NOT NULL,          -- as last graded
+    graded INTEGER NOT NULL,
+    missed INTEGER NOT NULL,
+    PRIMARY KEY (prompt_id, point_id)
+) WITHOUT ROWID;
+"""
+
+
+def _run_script(script: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(conn: sqlite3.Connection) -> None:
+        # executescript() would COMMIT the open transaction; run statement by statement
+        for statement in script.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+    return apply
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    _run_script(V2)(conn)
+    derived.rebuild_all(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_run_script(V1), _v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
+    """Bring the file up to ``target`` in one transaction (safe against a concurrent opener)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # read again under the write lock: another process may have migrated meanwhile
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        for version in range(current + 1, target + 1):
+            MIGRATIONS[version - 1](conn)
+        if current < target:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
