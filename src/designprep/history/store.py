@@ -1,0 +1,521 @@
+"""The history store: one SQLite file of attempts, drafts, FSRS cards and settings.
+
+WAL mode lets readers and one writer work at once; every write is one ``BEGIN
+IMMEDIATE`` transaction (taking the write lock up front, so two processes queue on
+``busy_timeout`` instead of failing on a lock upgrade); ``synchronous=NORMAL`` in WAL
+mode keeps every committed transaction when the process is killed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from designprep import locations
+from designprep.bank import Bank, Prompt
+from designprep.grading import GradeResult
+from designprep.history import derived, schema
+from designprep.history.errors import (
+    CorruptHistoryError,
+    HistoryError,
+    corrupt,
+    from_sqlite,
+    unwritable,
+)
+from designprep.history.models import (
+    Attempt,
+    CategoryStats,
+    Draft,
+    ImportResult,
+    MissedPoint,
+    PromptProgress,
+    Recommendation,
+)
+from designprep.history.recommend import choose_next
+from designprep.history.timeutil import from_db, now, to_db, utc
+
+BUSY_TIMEOUT_SECONDS = 15.0
+TREND_WINDOW = 5  # trend compares the latest attempts of a category with the ones before
+
+_ATTEMPT_COLUMNS = (
+    "id, prompt_id, category, title, started_at, submitted_at, duration_seconds, answer, "
+    "hints_used, score, verdict, grader_version, content_hash, result_json"
+)
+# Errors that are bugs in designprep, not states of the file: let them surface as such.
+_NOT_FILE_ERRORS = (sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.InterfaceError)
+
+
+def attempt_uid(prompt_id: str, submitted_at: datetime, answer: str) -> str:
+    """Same prompt, same submission instant, same answer: the same attempt (import dedupe)."""
+    key = "\x1f".join((prompt_id, to_db(submitted_at), answer))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged file (and its WAL side files) to *.corrupt-<time>; never delete it."""
+    stamp = now().strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+    try:
+        for suffix in ("-wal", "-shm"):
+            side = path.with_name(path.name + suffix)
+            if side.exists():
+                side.rename(target.with_name(target.name + suffix))
+        path.rename(target)
+    except OSError as exc:
+        raise unwritable(path, f"cannot move it aside: {exc.strerror or exc}") from None
+    return target
+
+
+def _ensure_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise HistoryError(
+            f"{folder}: cannot create the data folder (a file is in the way); "
+            "set DESIGNPREP_HOME to a folder",
+            folder,
+        ) from None
+    except OSError as exc:
+        raise HistoryError(
+            f"{folder}: cannot create the data folder ({exc.strerror or exc}); "
+            "set DESIGNPREP_HOME to a writable folder",
+            folder,
+        ) from None
+
+
+def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse foreign databases and newer schemas before writing anything."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == schema.APPLICATION_ID:
+        if version > schema.SCHEMA_VERSION:
+            raise HistoryError(
+                f"{path}: written by a newer designprep (history schema v{version}; this "
+                f"version reads up to v{schema.SCHEMA_VERSION}); upgrade designprep or set "
+                "DESIGNPREP_HOME to another folder",
+                path,
+            )
+        return
+    objects = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+    if app_id != 0 or objects:
+        raise corrupt(path, "not a designprep history (an SQLite database of another program)")
+
+
+def _attempt(row: Sequence[Any]) -> Attempt:
+    return Attempt(
+        id=row[0],
+        prompt_id=row[1],
+        category=row[2],
+        title=row[3],
+        started_at=from_db(row[4]),
+        submitted_at=from_db(row[5]),
+        duration_seconds=row[6],
+        answer=row[7],
+        hints_used=row[8],
+        score=row[9],
+        verdict=row[10],
+        grader_version=row[11],
+        content_hash=row[12],
+        result_json=row[13],
+    )
+
+
+class HistoryStore:
+    """Attempts, drafts, scheduling and settings in one SQLite file. Safe to share across
+    threads (calls are serialised) and across processes (SQLite locking)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self.recovered_from: Path | None = None  # where a damaged file was moved by recover=True
+        self._lock = threading.RLock()
+
+    # -- opening and closing ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, recover: bool = False) -> HistoryStore:
+        """Open (creating the folder and file) the history at ``path`` or the default place.
+
+        A damaged or foreign file raises ``CorruptHistoryError``; with ``recover=True`` it is
+        moved aside to ``*.corrupt-<time>`` instead, and a fresh history is started.
+        """
+        path = Path(path) if path is not None else locations.history_path()
+        try:
+            return cls._open(path)
+        except CorruptHistoryError:
+            if not recover:
+                raise
+            moved = move_aside(path)
+        store = cls._open(path)
+        store.recovered_from = moved
+        return store
+
+    @classmethod
+    def _open(cls, path: Path) -> HistoryStore:
+        _ensure_folder(path.parent)
+        if path.is_dir():
+            raise HistoryError(
+                f"{path}: is a folder, not a history file; move it away or set DESIGNPREP_HOME",
+                path,
+            )
+        if not path.exists() and not os.access(path.parent, os.W_OK):
+            raise unwritable(path, "the folder is read-only")
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
+                check_same_thread=False,  # the TUI saves drafts from worker threads
+            )
+            _check_identity(conn, path)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            schema.migrate(conn)
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, _NOT_FILE_ERRORS):
+                raise
+            raise from_sqlite(exc, path) from None
+        except BaseException:
+            if conn is not None:
+                conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        with self._lock:
+            with suppress(sqlite3.Error):  # only a planner hint; closing matters more
+                self._conn.execute("PRAGMA optimize")
+            self._conn.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if isinstance(exc, _NOT_FILE_ERRORS):
+                raise
+            raise from_sqlite(exc, self.path) from None
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        with self._lock, self._guard():
+            self._conn.execute(begin)
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    def _write(self) -> Any:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self) -> Any:
+        # one snapshot for queries that take several statements
+        return self._transaction("BEGIN DEFERRED")
+
+    # -- attempts ----------------------------------------------------------------------------
+
+    def save_attempt(
+        self,
+        *,
+        prompt: Prompt,
+        content_hash: str,
+        answer: str,
+        result: GradeResult,
+        started_at: datetime | None = None,
+        submitted_at: datetime | None = None,
+    ) -> Attempt:
+        """Record a graded attempt, review its prompt's FSRS card and clear its draft, in one
+        transaction. Naive datetimes are taken as local time."""
+        if result.prompt_id != prompt.id:
+            raise ValueError(f"result is for '{result.prompt_id}', not '{prompt.id}'")
+        submitted = utc(submitted_at) if submitted_at else now()
+        started = utc(started_at) if started_at else submitted
+        attempt = Attempt(
+            id=0,
+            prompt_id=prompt.id,
+            category=prompt.category,
+            title=prompt.title,
+            started_at=started,
+            submitted_at=submitted,
+            duration_seconds=max(0.0, (submitted - started).total_seconds()),
+            answer=answer,
+            hints_used=result.hints_used,
+            score=result.score,
+            verdict=result.verdict,
+            grader_version=result.grader_version,
+            content_hash=content_hash,
+            result_json=json.dumps(result.to_dict(), ensure_ascii=False),
+        )
+        points = [(p.id, p.text, p.status) for p in result.points]
+        with self._write() as conn:
+            new_id = self._insert(conn, attempt)
+            if new_id is None:  # the very same attempt is already saved
+                row = conn.execute(
+                    f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE uid = ?",
+                    (attempt_uid(prompt.id, submitted, answer),),
+                ).fetchone()
+                return _attempt(row)
+            derived.add_to_card(conn, prompt.id, attempt.score, submitted)
+            derived.tally_points(conn, prompt.id, points)
+            conn.execute("DELETE FROM drafts WHERE prompt_id = ?", (prompt.id,))
+        return replace(attempt, id=new_id)
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, a: Attempt) -> int | None:
+        cur = conn.execute(
+            "INSERT INTO attempts (uid, prompt_id, category, title, started_at, submitted_at, "
+            "duration_seconds, answer, hints_used, score, verdict, grader_version, content_hash, "
+            "result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (uid) DO NOTHING",
+            (
+                attempt_uid(a.prompt_id, a.submitted_at, a.answer),
+                a.prompt_id,
+                a.category,
+                a.title,
+                to_db(a.started_at),
+                to_db(a.submitted_at),
+                a.duration_seconds,
+                a.answer,
+                a.hints_used,
+                a.score,
+                a.verdict,
+                a.grader_version,
+                a.content_hash,
+                a.result_json,
+            ),
+        )
+        return cur.lastrowid if cur.rowcount == 1 else None
+
+    def attempts(
+        self,
+        *,
+        prompt_id: str | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Attempt]:
+        """Attempts, newest first."""
+        where, params = self._filters(prompt_id, since)
+        sql = (
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts {where} "
+            "ORDER BY submitted_at DESC, id DESC LIMIT ? OFFSET ?"
+        )
+        with self._lock, self._guard():
+            rows = self._conn.execute(sql, (*params, -1 if limit is None else limit, offset))
+            return [_attempt(r) for r in rows]
+
+    def iter_attempts(
+        self, *, prompt_id: str | None = None, since: datetime | None = None, batch: int = 500
+    ) -> Iterator[Attempt]:
+        """Attempts oldest first, fetched a batch at a time (for exports of any size)."""
+        where, params = self._filters(prompt_id, since)
+        joiner = "AND" if where else "WHERE"
+        after: tuple[str, int] = ("", 0)
+        while True:
+            with self._lock, self._guard():
+                rows = self._conn.execute(
+                    f"SELECT {_ATTEMPT_COLUMNS} FROM attempts {where} {joiner} "
+                    "(submitted_at, id) > (?, ?) ORDER BY submitted_at, id LIMIT ?",
+                    (*params, *after, batch),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _attempt(row)
+            after = (rows[-1][5], rows[-1][0])
+
+    @staticmethod
+    def _filters(prompt_id: str | None, since: datetime | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if prompt_id is not None:
+            clauses.append("prompt_id = ?")
+            params.append(prompt_id)
+        if since is not None:
+            clauses.append("submitted_at >= ?")
+            params.append(to_db(since))
+        return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def attempt(self, attempt_id: int) -> Attempt | None:
+        with self._lock, self._guard():
+            row = self._conn.execute(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+        return _attempt(row) if row else None
+
+    def count_attempts(self) -> int:
+        with self._lock, self._guard():
+            return int(self._conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
+
+    def import_attempts(self, attempts: Iterable[Attempt]) -> ImportResult:
+        """Add attempts (ids ignored) in one transaction; ones already present are skipped."""
+        added = skipped = 0
+        touched: set[str] = set()
+        with self._write() as conn:
+            for a in attempts:
+                if self._insert(conn, a) is None:
+                    skipped += 1
+                    continue
+                added += 1
+                touched.add(a.prompt_id)
+                derived.tally_points(conn, a.prompt_id, derived.points_from_json(a.result_json))
+            for prompt_id in sorted(touched):
+                derived.rebuild_card(conn, prompt_id)  # imports arrive in any time order
+        return ImportResult(added=added, skipped=skipped)
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def save_draft(self, prompt_id: str, text: str, hints_used: int = 0) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO drafts (prompt_id, text, hints_used, saved_at) "
+                "VALUES (?, ?, ?, ?)",
+                (prompt_id, text, hints_used, to_db(now())),
+            )
+
+    def load_draft(self, prompt_id: str) -> Draft | None:
+        with self._lock, self._guard():
+            row = self._conn.execute(
+                "SELECT prompt_id, text, saved_at, hints_used FROM drafts WHERE prompt_id = ?",
+                (prompt_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Draft(prompt_id=row[0], text=row[1], saved_at=from_db(row[2]), hints_used=row[3])
+
+    def clear_draft(self, prompt_id: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM drafts WHERE prompt_id = ?", (prompt_id,))
+
+    # -- progress, scheduling and statistics -------------------------------------------------
+
+    def progress(self, *, now: datetime | None = None) -> dict[str, PromptProgress]:
+        """One row per prompt with attempts, keyed by prompt id; ``is_due`` as of ``now``."""
+        at = utc(now) if now else _now()
+        with self._lock, self._guard():
+            cards = derived.load_cards(self._conn)
+        return {
+            c.prompt_id: PromptProgress(
+                prompt_id=c.prompt_id,
+                attempts=c.attempts,
+                best_score=c.best_score,
+                last_score=c.last_score,
+                last_at=c.last_at,
+                due_at=c.due_at,
+                is_due=c.due_at <= at,
+            )
+            for c in cards
+        }
+
+    def recommend(self, bank: Bank, now: datetime | None = None) -> Recommendation | None:
+        """The prompt to practise now: due first, then unseen, then the weakest category."""
+        at = utc(now) if now else _now()
+        return choose_next(bank, self.progress(now=at), at)
+
+    def category_stats(self, bank: Bank) -> list[CategoryStats]:
+        """Per category (of the bank, and any only in history): attempts, mean, best, trend."""
+        bank_counts: dict[str, int] = {}
+        for p in bank.prompts.values():
+            bank_counts[p.category] = bank_counts.get(p.category, 0) + 1
+        with self._read() as conn:
+            totals = {
+                row[0]: row[1:]
+                for row in conn.execute(
+                    "SELECT category, count(*), avg(score), max(score), "
+                    "count(DISTINCT prompt_id), max(submitted_at) FROM attempts GROUP BY category"
+                )
+            }
+            recent = {
+                category: [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT score FROM attempts WHERE category = ? "
+                        "ORDER BY submitted_at DESC LIMIT ?",
+                        (category, 2 * TREND_WINDOW),
+                    )
+                ]
+                for category in totals
+            }
+        out = []
+        for category in sorted(set(bank_counts) | set(totals)):
+            count, mean, best, attempted, last = totals.get(category, (0, None, None, 0, None))
+            out.append(
+                CategoryStats(
+                    category=category,
+                    prompts=bank_counts.get(category, 0),
+                    attempted=attempted,
+                    attempts=count,
+                    mean_score=mean,
+                    best_score=best,
+                    trend=_trend(recent.get(category, [])),
+                    last_at=from_db(last) if last else None,
+                )
+            )
+        return out
+
+    def most_missed_points(self, limit: int = 10) -> list[MissedPoint]:
+        with self._lock, self._guard():
+            rows = self._conn.execute(
+                "SELECT prompt_id, point_id, point_text, missed, graded FROM point_tallies "
+                "WHERE missed > 0 ORDER BY missed DESC, CAST(missed AS REAL) / graded DESC, "
+                "prompt_id, point_id LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [MissedPoint(*row) for row in rows]
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        with self._lock, self._guard():
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+
+def _now() -> datetime:
+    return now()
+
+
+def _trend(latest_first: list[int]) -> float | None:
+    """Mean of the latest half-window minus the mean of the one before it."""
+    window = min(TREND_WINDOW, len(latest_first) // 2)
+    if window == 0:
+        return None
+    recent = latest_first[:window]
+    before = latest_first[window : 2 * window]
+    return sum(recent) / window - sum(before) / window
