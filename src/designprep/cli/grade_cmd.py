@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
 def save_attempt(
     bank: Bank, prompt: Prompt, answer: str, result: GradeResult, started: datetime
 ) -> None:
+    """Record the attempt. A history that cannot be written (damaged file, read-only folder)
+    must not cost the user the grading they came for: warn on stderr, naming the file and
+    the way out, and let the result print."""
     from designprep.history import HistoryError, HistoryStore
 
     try:
@@ -91,7 +95,7 @@ def save_attempt(
                 started_at=started,
             )
     except HistoryError as exc:
-        raise UserError(str(exc)) from None
+        print(f"designprep: warning: attempt not saved: {exc}", file=sys.stderr)
 
 
 def _prompt(bank: Bank, prompt_id: str) -> Prompt:

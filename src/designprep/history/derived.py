@@ -16,7 +16,7 @@ from typing import Any
 from designprep.history.scheduling import PromptCard, replay, review
 from designprep.history.timeutil import from_db, to_db
 
-PointOutcome = tuple[str, str, str]  # (point id, point text, status)
+PointOutcome = tuple[str, str, str, str]  # (rubric id, point id, point text, status)
 
 _CARD_COLUMNS = (
     "prompt_id, state, step, stability, difficulty, due_at, last_review_at, "
@@ -93,10 +93,13 @@ def add_to_card(conn: sqlite3.Connection, prompt_id: str, score: int, at: dateti
 
 def tally_points(conn: sqlite3.Connection, prompt_id: str, points: Iterable[PointOutcome]) -> None:
     conn.executemany(
-        "INSERT INTO point_tallies (prompt_id, point_id, point_text, graded, missed) "
-        "VALUES (?, ?, ?, 1, ?) ON CONFLICT (prompt_id, point_id) DO UPDATE SET "
+        "INSERT INTO point_tallies (prompt_id, rubric_id, point_id, point_text, graded, missed) "
+        "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (prompt_id, rubric_id, point_id) DO UPDATE SET "
         "point_text = excluded.point_text, graded = graded + 1, missed = missed + excluded.missed",
-        [(prompt_id, pid, text, int(status == "missed")) for pid, text, status in points],
+        [
+            (prompt_id, rubric, pid, text, int(status == "missed"))
+            for rubric, pid, text, status in points
+        ],
     )
 
 
@@ -105,7 +108,12 @@ def points_from_json(result_json: str) -> list[PointOutcome]:
     try:
         data = json.loads(result_json)
         return [
-            (str(p["id"]), str(p.get("text", p["id"])), str(p.get("status", "")))
+            (
+                str(p.get("rubric", "")),
+                str(p["id"]),
+                str(p.get("text", p["id"])),
+                str(p.get("status", "")),
+            )
             for p in data.get("points", [])
             if isinstance(p, dict) and "id" in p
         ]

@@ -78,11 +78,13 @@ class CategoryStats:
 
 @dataclass(frozen=True)
 class MissedPoint:
-    prompt_id: str
+    prompt_id: str  # "" when the point's rubric is shared by several prompts
     point_id: str
     point_text: str
     missed_count: int
     attempts: int  # attempts in which this point was graded
+    rubric_id: str = ""
+    prompts: int = 1  # prompts whose attempts are counted
 
 
 @dataclass(frozen=True)

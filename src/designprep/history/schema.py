@@ -59,13 +59,14 @@ CREATE TABLE cards (
     last_score INTEGER NOT NULL,
     last_at TEXT NOT NULL
 );
-CREATE TABLE point_tallies (
+CREATE TABLE point_tallies (           -- per prompt; a shared rubric's points sum over prompts
     prompt_id TEXT NOT NULL,
+    rubric_id TEXT NOT NULL,
     point_id TEXT NOT NULL,
     point_text TEXT NOT NULL,          -- as last graded
     graded INTEGER NOT NULL,
     missed INTEGER NOT NULL,
-    PRIMARY KEY (prompt_id, point_id)
+    PRIMARY KEY (prompt_id, rubric_id, point_id)
 ) WITHOUT ROWID;
 """
 
@@ -73,9 +74,14 @@ CREATE TABLE point_tallies (
 def _run_script(script: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         # executescript() would COMMIT the open transaction; run statement by statement
-        for statement in script.split(";"):
-            if statement.strip():
+        statement = ""
+        for line in script.splitlines(keepends=True):
+            statement += line
+            if sqlite3.complete_statement(statement):
                 conn.execute(statement)
+                statement = ""
+        if statement.strip():
+            raise ValueError(f"incomplete SQL statement in a migration: {statement!r}")
 
     return apply
 

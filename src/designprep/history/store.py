@@ -279,7 +279,7 @@ class HistoryStore:
             content_hash=content_hash,
             result_json=json.dumps(result.to_dict(), ensure_ascii=False),
         )
-        points = [(p.id, p.text, p.status) for p in result.points]
+        points = [(p.rubric, p.id, p.text, p.status) for p in result.points]
         with self._write() as conn:
             new_id = self._insert(conn, attempt)
             if new_id is None:  # the very same attempt is already saved
@@ -375,9 +375,11 @@ class HistoryStore:
             ).fetchone()
         return _attempt(row) if row else None
 
-    def count_attempts(self) -> int:
+    def count_attempts(self, *, prompt_id: str | None = None, since: datetime | None = None) -> int:
+        where, params = self._filters(prompt_id, since)
         with self._lock, self._guard():
-            return int(self._conn.execute("SELECT count(*) FROM attempts").fetchone()[0])
+            row = self._conn.execute(f"SELECT count(*) FROM attempts {where}", params).fetchone()
+        return int(row[0])
 
     def import_attempts(self, attempts: Iterable[Attempt]) -> ImportResult:
         """Add attempts (ids ignored) in one transaction; ones already present are skipped."""
@@ -486,11 +488,14 @@ class HistoryStore:
         return out
 
     def most_missed_points(self, limit: int = 10) -> list[MissedPoint]:
+        """Reasoning points missed most often. A point of a rubric that several prompts share
+        (e.g. interview structure) is counted across all of them, with an empty prompt_id."""
         with self._lock, self._guard():
             rows = self._conn.execute(
-                "SELECT prompt_id, point_id, point_text, missed, graded FROM point_tallies "
-                "WHERE missed > 0 ORDER BY missed DESC, CAST(missed AS REAL) / graded DESC, "
-                "prompt_id, point_id LIMIT ?",
+                "SELECT CASE WHEN count(*) = 1 THEN min(prompt_id) ELSE '' END, point_id, "
+                "max(point_text), sum(missed) AS m, sum(graded) AS g, rubric_id, count(*) "
+                "FROM point_tallies GROUP BY rubric_id, point_id HAVING m > 0 "
+                "ORDER BY m DESC, CAST(m AS REAL) / g DESC, rubric_id, point_id LIMIT ?",
                 (limit,),
             ).fetchall()
         return [MissedPoint(*row) for row in rows]

@@ -1,0 +1,446 @@
+"""``designprep history``, ``stats``, ``next``, ``export`` and ``import``: the score history."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from designprep.bank import Prompt
+from designprep.cli.common import UserError, add_bank_option, load, print_json
+from designprep.cli.report import render
+from designprep.history import (
+    Attempt,
+    CategoryStats,
+    HistoryError,
+    HistoryStore,
+    MissedPoint,
+)
+from designprep.history.timeutil import now, utc
+from designprep.history.transfer import (
+    FIELDS,
+    FORMATS,
+    TransferError,
+    attempt_record,
+    read_attempts,
+    write_csv,
+    write_json,
+    write_markdown,
+)
+
+TABLE_LIMIT = 20
+SINCE_HELP = "only attempts since WHEN: a date (2025-01-31), a date-time, or an age (7d, 12h, 2w)"
+_AGE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_AGE_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "history",
+        help="list your graded attempts",
+        description=(
+            "List graded attempts, newest first (the table shows the latest "
+            f"{TABLE_LIMIT} unless --limit or --all). --id N shows one attempt as it was graded. "
+            "The history lives in the user data folder (DESIGNPREP_HOME overrides it)."
+        ),
+    )
+    p.add_argument("--prompt", metavar="ID", help="only attempts at this prompt")
+    p.add_argument("--since", metavar="WHEN", help=SINCE_HELP)
+    p.add_argument(
+        "--limit",
+        type=int,
+        metavar="N",
+        help=f"at most N attempts (default: {TABLE_LIMIT} in the table, all with --json/--csv)",
+    )
+    p.add_argument("--all", action="store_true", help="every matching attempt")
+    p.add_argument("--id", type=int, metavar="N", help="show attempt N in full: answer and grading")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON")
+    out.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument(
+        "--recover",
+        action="store_true",
+        help=(
+            "if the history file is damaged or not designprep's, move it aside to "
+            "*.corrupt-<time> (never deleted) and start a fresh one"
+        ),
+    )
+    add_bank_option(p)
+    p.set_defaults(func=run_history)
+
+    p = sub.add_parser(
+        "stats",
+        help="scores per category and the most-missed reasoning points",
+        description=(
+            "Per category: prompts attempted, attempts, mean and best score, and the trend "
+            "(mean of the latest attempts minus the ones before). Then the reasoning points "
+            "missed most often across all attempts."
+        ),
+    )
+    p.add_argument(
+        "--points",
+        type=int,
+        default=10,
+        metavar="N",
+        help="most-missed points to list (default 10)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_bank_option(p)
+    p.set_defaults(func=run_stats)
+
+    p = sub.add_parser(
+        "next",
+        help="the prompt to practise now, and why",
+        description=(
+            "Pick the prompt to practise now: a prompt due for review (FSRS scheduling from your "
+            "scores) first, then one never attempted, then one from your weakest category."
+        ),
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_bank_option(p)
+    p.set_defaults(func=run_next)
+
+    p = sub.add_parser(
+        "export",
+        help="write your attempts to JSON, CSV or Markdown",
+        description=(
+            "Write attempts, oldest first, with answers and full gradings. JSON and CSV can be "
+            "read back with 'designprep import'; Markdown is for reading."
+        ),
+    )
+    p.add_argument("--format", choices=FORMATS, default="json", help="output format (default json)")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+    p.add_argument("--prompt", metavar="ID", help="only attempts at this prompt")
+    p.add_argument("--since", metavar="WHEN", help=SINCE_HELP)
+    p.set_defaults(func=run_export)
+
+    p = sub.add_parser(
+        "import",
+        help="add attempts from a JSON or CSV export",
+        description=(
+            "Add the attempts of a JSON or CSV file written by 'designprep export'. Attempts "
+            "already in the history (same prompt, submission time and answer) are skipped, so "
+            "importing a file twice adds nothing twice. All or nothing: a bad record adds none."
+        ),
+    )
+    p.add_argument("file", metavar="FILE", help="a file written by 'designprep export'")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    p.set_defaults(func=run_import)
+
+
+@contextmanager
+def open_store(*, recover: bool = False) -> Iterator[HistoryStore]:
+    try:
+        with HistoryStore.open(recover=recover) as store:
+            yield store
+    except HistoryError as exc:
+        raise UserError(str(exc)) from None
+
+
+def parse_since(value: str | None, option: str = "--since") -> datetime | None:
+    """A date (local midnight), a date-time (local unless it names a zone) or an age."""
+    if value is None:
+        return None
+    age = _AGE.match(value)
+    if age:
+        return now() - timedelta(**{_AGE_UNITS[age.group(2)]: int(age.group(1))})
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(
+            f"{option}: '{value}' is not a date (2025-01-31), a date-time or an age like "
+            "7d, 12h, 2w"
+        ) from None
+    if len(value.strip()) == 10:  # a bare date: from the start of that local day
+        parsed = datetime.combine(parsed.date(), time())
+    return utc(parsed)
+
+
+def _positive(value: int | None, option: str) -> None:
+    if value is not None and value < 0:
+        raise UserError(f"{option} must be 0 or more")
+
+
+# -- history -----------------------------------------------------------------------------------
+
+
+def run_history(args: argparse.Namespace) -> int:
+    if args.recover:
+        return _recover()
+    _positive(args.limit, "--limit")
+    since = parse_since(args.since)
+    if args.id is not None:
+        return _show_attempt(args)
+    structured = args.json or args.csv
+    limit = (
+        None
+        if args.all
+        else args.limit
+        if args.limit is not None
+        else (None if structured else TABLE_LIMIT)
+    )
+    with open_store() as store:
+        attempts = store.attempts(prompt_id=args.prompt, since=since, limit=limit)
+        total = store.count_attempts(prompt_id=args.prompt, since=since)
+    if args.json:
+        print_json([_summary(a) for a in attempts])
+    elif args.csv:
+        _write_summary_csv(attempts, sys.stdout)
+    else:
+        print(_table(attempts, total))
+    return 0
+
+
+def _recover() -> int:
+    with open_store(recover=True) as store:
+        moved = store.recovered_from
+        path = store.path
+    if moved is None:
+        print(f"{path}: the history is readable; nothing to recover")
+    else:
+        print(f"moved the damaged history aside to {moved}; started a fresh one at {path}")
+    return 0
+
+
+def _summary(a: Attempt) -> dict[str, Any]:
+    record = attempt_record(a, result_as_text=True)
+    del record["answer"], record["result_json"]
+    return {"id": a.id, **record}
+
+
+def _write_summary_csv(attempts: list[Attempt], out: TextIO) -> None:
+    rows = [_summary(a) for a in attempts]
+    fields = ["id", *(f for f in FIELDS if f != "answer")]
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def local_time(dt: datetime) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _table(attempts: list[Attempt], total: int) -> str:
+    if not attempts:
+        return (
+            "no attempts yet: grade an answer with 'designprep grade PROMPT_ID --answer-file FILE'"
+        )
+    id_w = max(len(str(a.id)) for a in attempts)
+    prompt_w = max(len("prompt"), *(len(a.prompt_id) for a in attempts))
+    verdict_w = max(len(a.verdict) for a in attempts)
+    lines = [
+        f"{'#':>{id_w}}  {'when':<16}  {'prompt':<{prompt_w}}  score  {'verdict':<{verdict_w}}"
+        "     time  hints"
+    ]
+    for a in attempts:
+        lines.append(
+            f"{a.id:>{id_w}}  {local_time(a.submitted_at):<16}  {a.prompt_id:<{prompt_w}}  "
+            f"{a.score:>5}  {a.verdict:<{verdict_w}}  {duration(a.duration_seconds):>7}  "
+            f"{a.hints_used:>5}"
+        )
+    if total > len(attempts):
+        lines.append(
+            f"\nshowing the latest {len(attempts)} of {total}; --all or --limit N for more"
+        )
+    return "\n".join(lines)
+
+
+def _show_attempt(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        attempt = store.attempt(args.id)
+    if attempt is None:
+        raise UserError(f"no attempt #{args.id}; 'designprep history' lists them")
+    if args.json:
+        print_json({"id": attempt.id, **attempt_record(attempt)})
+        return 0
+    if args.csv:
+        raise UserError("--csv lists attempts; use --json with --id")
+    bank = load(args)
+    current = bank.prompts.get(attempt.prompt_id)
+    note = ""
+    if current is None:
+        note = "  (this prompt is no longer in the bank)"
+    elif bank.content_hash(current) != attempt.content_hash:
+        note = "  (the prompt or its rubric has changed since; shown as graded then)"
+    # the stored result is rendered as graded, under the title it had then
+    as_graded = Prompt.model_construct(
+        id=attempt.prompt_id, title=attempt.title, follow_ups=[], model_answer=""
+    )
+    print(
+        f"Attempt #{attempt.id} · {local_time(attempt.submitted_at)} · "
+        f"{duration(attempt.duration_seconds)} · {attempt.hints_used} hint(s) · "
+        f"grader {attempt.grader_version or '?'}{note}\n"
+    )
+    print("Answer\n")
+    print("\n".join("  " + line for line in attempt.answer.strip().splitlines()))
+    print()
+    print(render(attempt.result, as_graded))
+    return 0
+
+
+# -- stats -------------------------------------------------------------------------------------
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    _positive(args.points, "--points")
+    bank = load(args)
+    with open_store() as store:
+        categories = store.category_stats(bank)
+        missed = store.most_missed_points(limit=args.points)
+    if args.json:
+        print_json(
+            {
+                "categories": [_category_json(c) for c in categories],
+                "most_missed_points": [_missed_json(m) for m in missed],
+            }
+        )
+        return 0
+    print(_stats_table(categories))
+    print()
+    if not missed:
+        print("Most-missed reasoning points: none yet")
+        return 0
+    print("Most-missed reasoning points")
+    where = [m.prompt_id or f"{m.rubric_id} ({m.prompts} prompts)" for m in missed]
+    where_w = max(len(w) for w in where)
+    for m, w in zip(missed, where, strict=True):
+        count = f"missed {m.missed_count:>3} of {m.attempts:<3}"
+        print(f"  {count}  {w:<{where_w}}  {m.point_text}")
+    return 0
+
+
+def _category_json(c: CategoryStats) -> dict[str, Any]:
+    return {
+        "category": c.category,
+        "prompts": c.prompts,
+        "attempted": c.attempted,
+        "attempts": c.attempts,
+        "mean_score": None if c.mean_score is None else round(c.mean_score, 1),
+        "best_score": c.best_score,
+        "trend": None if c.trend is None else round(c.trend, 1),
+        "last_at": c.last_at.isoformat() if c.last_at else None,
+    }
+
+
+def _missed_json(m: MissedPoint) -> dict[str, Any]:
+    return {
+        "prompt_id": m.prompt_id,
+        "point_id": m.point_id,
+        "point_text": m.point_text,
+        "missed_count": m.missed_count,
+        "attempts": m.attempts,
+        "rubric_id": m.rubric_id,
+        "prompts": m.prompts,
+    }
+
+
+def _stats_table(categories: list[CategoryStats]) -> str:
+    cat_w = max([len("category"), *(len(c.category) for c in categories)])
+    lines = [f"{'category':<{cat_w}}  prompts  attempts   mean  best   trend  last practised"]
+    for c in categories:
+        mean = "-" if c.mean_score is None else f"{c.mean_score:.1f}"
+        best = "-" if c.best_score is None else str(c.best_score)
+        trend = (
+            "-"
+            if c.trend is None
+            else f"{'↑' if c.trend > 0 else '↓' if c.trend < 0 else '→'} {c.trend:+.1f}"
+        )
+        last = local_time(c.last_at) if c.last_at else "never"
+        attempted = f"{c.attempted}/{c.prompts}"
+        lines.append(
+            f"{c.category:<{cat_w}}  {attempted:>7}  {c.attempts:>8}  {mean:>5}  {best:>4}  "
+            f"{trend:>6}  {last}"
+        )
+    return "\n".join(lines)
+
+
+# -- next --------------------------------------------------------------------------------------
+
+
+def run_next(args: argparse.Namespace) -> int:
+    bank = load(args)
+    with open_store() as store:
+        pick = store.recommend(bank)
+    if pick is None:
+        raise UserError("the bank has no prompts; add some with --bank DIR")
+    prompt = bank.prompts[pick.prompt_id]
+    if args.json:
+        print_json(
+            {
+                "prompt_id": prompt.id,
+                "title": prompt.title,
+                "category": prompt.category,
+                "difficulty": prompt.difficulty,
+                "reason": pick.reason,
+                "detail": pick.detail,
+            }
+        )
+        return 0
+    print(f"{prompt.id} — {prompt.title}")
+    print(f"  why:   {pick.reason}: {pick.detail}")
+    print(f"  start: designprep show {prompt.id}")
+    return 0
+
+
+# -- export and import -------------------------------------------------------------------------
+
+
+def run_export(args: argparse.Namespace) -> int:
+    since = parse_since(args.since)
+    exported_at = now()
+    with open_store() as store:
+        attempts = store.iter_attempts(prompt_id=args.prompt, since=since)
+        if not args.output:
+            _write(args.format, attempts, sys.stdout, exported_at)
+            return 0
+        target = Path(args.output).expanduser()
+        partial = target.with_name(target.name + ".partial")
+        try:
+            # newline="" lets the csv module write its own line ends
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                count = _write(args.format, attempts, out, exported_at)
+            partial.replace(target)  # never leave a half-written export under the real name
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    print(f"exported {count} attempt(s) to {target}", file=sys.stderr)
+    return 0
+
+
+def _write(fmt: str, attempts: Iterator[Attempt], out: TextIO, exported_at: datetime) -> int:
+    if fmt == "csv":
+        return write_csv(attempts, out)
+    if fmt == "markdown":
+        return write_markdown(attempts, out, exported_at)
+    return write_json(attempts, out, exported_at)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        attempts = read_attempts(Path(args.file).expanduser())
+    except TransferError as exc:
+        raise UserError(str(exc)) from None
+    with open_store() as store:
+        result = store.import_attempts(attempts)
+    if args.json:
+        print_json({"added": result.added, "skipped": result.skipped})
+    else:
+        print(
+            f"imported {result.added} attempt(s) from {args.file}; "
+            f"{result.skipped} already in the history"
+        )
+    return 0
