@@ -47,10 +47,10 @@ et al. (2011) data, never fitted on grades (see benchmarks/accuracy.py).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rapidfuzz import fuzz, utils
 
@@ -67,20 +67,22 @@ from designprep.grading.result import (
     PointStatus,
     verdict_for,
 )
-from designprep.grading.text import Sentence, analyze
+from designprep.grading.text import Sentence, Token, analyze
 
 QUESTION_WEIGHT = 0.3  # weight of a reference word the question already gives away
 OPPOSITE_CREDIT = 0.3  # a reference word said with the opposite polarity counts this much
 CONSENSUS_SHARE = 0.3  # share of peers using a word that puts it in the pseudo-reference
 CONSENSUS_PRIOR = 0.2  # added to a pseudo-reference word's peer share, its weight
+CONTENT_TOP = 90  # peers mode: reference content reaching this percentile of peers is full
 MIN_PEERS = 3  # fewer peers than this and peers mode falls back to reference only
 CURVE_POWER = 0.5  # score = 100 x coverage ** CURVE_POWER, as in rubric mode
 COVERED_AT, PARTIAL_AT = 0.6, 0.3  # point recall -> status
-CHAR_NGRAMS = (2, 5)
+CHAR_NGRAMS = (3, 5)
 
 # (component, weight): the hand-chosen average behind the coverage.
-WEIGHTS_REFERENCE = (("reference content", 1.0), ("reference wording", 1.0))
-WEIGHTS_PEERS = (
+Weights = tuple[tuple[str, float], ...]
+WEIGHTS_REFERENCE: Weights = (("reference content", 1.0), ("reference wording", 1.0))
+WEIGHTS_PEERS: Weights = (
     ("reference content", 1.0),
     ("consensus content", 1.0),
     ("peer agreement", 1.0),
@@ -92,7 +94,10 @@ class _Term:
     stem: str
     surface: str
     weight: float
-    negated: bool  # polarity in the reference
+    polarity: frozenset[bool]  # negated? in each place the reference says it
+
+    def said(self, polarity: frozenset[bool]) -> _Term:
+        return _Term(self.stem, self.surface, self.weight, self.polarity | polarity)
 
 
 @dataclass(frozen=True)
@@ -124,39 +129,29 @@ class ReferenceIndex:
                     if not t.stop and t.text.isalpha():
                         vocab.setdefault(t.text, t.stem)
         self.spell = SpellFixer(vocab)
-        # Points: the reference's clauses that carry content of their own.
-        self.points: list[tuple[str, tuple[_Term, ...]]] = []
         terms: dict[str, _Term] = {}
-        ref_text = reference
-        for s in analyze(reference):
-            clauses: dict[int, list[Any]] = {}
-            for t in s.tokens:
+        self.points: list[tuple[str, tuple[_Term, ...]]] = []
+        for sent in analyze(reference):
+            clauses: dict[int, list[Token]] = {}
+            for t in sent.tokens:
                 clauses.setdefault(t.clause, []).append(t)
-            pending: list[_Term] = []
-            start = None
+            parts: list[tuple[int, int, list[_Term]]] = []
             for toks in clauses.values():
-                start = toks[0].start if start is None else start
-                for t in toks:
-                    if t.stop:
-                        continue
-                    w = QUESTION_WEIGHT if t.stem in self.question_stems else 1.0
-                    term = _Term(t.stem, t.text, w, t.negated)
-                    terms.setdefault(t.stem, term)
-                    if all(p.stem != t.stem for p in pending):
-                        pending.append(term)
-                # A clause of question words only ("the function prototype") joins the next.
-                if any(p.weight == 1.0 for p in pending):
-                    text = ref_text[start : toks[-1].end].strip(" ,;:-")
-                    self.points.append((text, tuple(pending)))
-                    pending, start = [], None
-            if pending and self.points and start is not None:
-                text, prev = self.points[-1]
-                self.points[-1] = (text + ref_text[start : s.end].rstrip(), prev + tuple(pending))
-            elif pending and start is not None:
-                self.points.append((ref_text[start : s.end].strip(), tuple(pending)))
+                content = [self._term(t) for t in toks if not t.stop]
+                for term in content:
+                    seen = terms.get(term.stem)
+                    terms[term.stem] = term if seen is None else seen.said(term.polarity)
+                parts.append((toks[0].start, toks[-1].end, content))
+            self.points += [
+                (reference[a:b].strip(" ,;:-"), tuple({t.stem: t for t in ts}.values()))
+                for a, b, ts in _merge_parts(parts)
+            ]
         self.terms = list(terms.values())
-        self.total = sum(t.weight for t in self.terms) or 1.0
         self.distinctive = [t for t in self.terms if t.weight == 1.0] or self.terms
+
+    def _term(self, t: Token) -> _Term:
+        weight = QUESTION_WEIGHT if t.stem in self.question_stems else 1.0
+        return _Term(t.stem, t.text, weight, frozenset([t.negated]))
 
     def read(self, answer: str) -> _Answer:
         sentences = analyze(answer)
@@ -171,10 +166,38 @@ class ReferenceIndex:
         return _Answer(answer, sentences, pos, neg, frozenset(pos) | frozenset(neg))
 
     def credit(self, term: _Term, ans: _Answer) -> float:
-        same, opp = (ans.neg, ans.pos) if term.negated else (ans.pos, ans.neg)
-        if term.stem in same:
+        """1 if the answer says the term the way the reference does, less said the other way."""
+        if term.stem not in ans.words:
+            return 0.0
+        if (False in term.polarity and term.stem in ans.pos) or (
+            True in term.polarity and term.stem in ans.neg
+        ):
             return 1.0
-        return OPPOSITE_CREDIT if term.stem in opp else 0.0
+        return OPPOSITE_CREDIT
+
+
+def _merge_parts(
+    parts: list[tuple[int, int, list[_Term]]],
+) -> list[tuple[int, int, list[_Term]]]:
+    """Clauses of one sentence as points: a clause of question words only ("the function
+    prototype") is no point of its own and joins the next clause (or, last, the one before).
+    """
+    out: list[tuple[int, int, list[_Term]]] = []
+    carry: tuple[int, int, list[_Term]] | None = None
+    for a, b, ts in parts:
+        if carry is not None:
+            a, ts, carry = carry[0], carry[2] + ts, None
+        if any(t.weight == 1.0 for t in ts):
+            out.append((a, b, ts))
+        else:
+            carry = (a, b, ts)
+    if carry is not None and carry[2]:
+        if out:
+            a, _, ts = out[-1]
+            out[-1] = (a, carry[1], ts + carry[2])
+        else:
+            out.append(carry)
+    return out
 
 
 def _recall(index: ReferenceIndex, terms: Sequence[_Term], ans: _Answer) -> float:
@@ -184,49 +207,114 @@ def _recall(index: ReferenceIndex, terms: Sequence[_Term], ans: _Answer) -> floa
     return sum(t.weight * index.credit(t, ans) for t in terms) / total
 
 
+_SPACES_RE = re.compile(r"\s\s+")
+
+
+def char_ngrams(text: str, sizes: tuple[int, int] = CHAR_NGRAMS) -> list[str]:
+    """Character n-grams inside word boundaries, padded with a space each side.
+
+    The same n-grams as scikit-learn's ``TfidfVectorizer(analyzer="char_wb")``.
+    """
+    lo, hi = sizes
+    grams: list[str] = []
+    for word in _SPACES_RE.sub(" ", text.lower()).split():
+        w = f" {word} "
+        for n in range(lo, hi + 1):
+            if len(w) <= n:
+                grams.append(w)  # a short word counts once, whole
+                break
+            grams.extend(w[i : i + n] for i in range(len(w) - n + 1))
+    return grams
+
+
+def char_tfidf(texts: Sequence[str]) -> list[dict[str, float]]:
+    """L2-normalised character n-gram TF-IDF vectors of ``texts``, one dict each.
+
+    Sublinear tf and smoothed idf, fitted on ``texts`` themselves: the vectors of
+    ``TfidfVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True)``
+    without importing scikit-learn (about a second of start-up, the bulk of a
+    benchmark run).
+    """
+    counts = [Counter(char_ngrams(t)) for t in texts]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    n = len(texts)
+    idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
+    out: list[dict[str, float]] = []
+    for c in counts:
+        vec = {g: (1 + math.log(tf)) * idf[g] for g, tf in c.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values()))
+        out.append({g: v / norm for g, v in vec.items()} if norm else {})
+    return out
+
+
 class _PeerContext:
-    """Statistics of a question's answers, each answer able to leave itself out."""
+    """Statistics of a question's answers, each answer able to leave itself out.
+
+    Everything an answer needs about "the others" is the whole group's statistic minus
+    its own share, so grading a group of n answers costs O(n), not O(n^2).
+    """
 
     def __init__(self, index: ReferenceIndex, answers: Sequence[_Answer]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.n = len(answers)
+        peers = self.n - 1
         self.df: Counter[str] = Counter()
         for a in answers:
             self.df.update(a.words)
-        vec: Any = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=CHAR_NGRAMS, sublinear_tf=True, lowercase=True
-        )
-        matrix = vec.fit_transform([index.question, index.reference, *(a.text for a in answers)])
-        self.char = matrix[2:]
-        self.char_sum = self.char.sum(axis=0).A1
-        self.ref_distinct = {t.stem for t in index.distinctive if t.weight == 1.0}
-        self.question_stems = index.question_stems
-
-    def consensus(self, k: int, ans: _Answer) -> float:
-        """Recall of the pseudo-reference built from the other answers."""
-        peers = self.n - 1
-        got = total = 0.0
-        for stem, count in self.df.items():
-            share = (count - (stem in ans.words)) / peers
-            if stem in self.question_stems:
+        # Pseudo-reference weights with every answer counted (c0) and with the answer
+        # itself left out (c1); a word the answer does not use has the same share either way.
+        ref = {t.stem for t in index.distinctive if t.weight == 1.0}
+        self._c0: dict[str, float] = {}
+        self._c1: dict[str, float] = {}
+        for stem in ref | self.df.keys():
+            if stem in index.question_stems:
                 continue
-            if share >= CONSENSUS_SHARE or stem in self.ref_distinct:
-                w = share + CONSENSUS_PRIOR
-                total += w
-                if stem in ans.words:
-                    got += w
-        for stem in self.ref_distinct - self.df.keys():
-            total += CONSENSUS_PRIOR  # a reference word no answer uses
-        return got / total if total else 0.0
+            count = self.df.get(stem, 0)
+            for table, share in ((self._c0, count / peers), (self._c1, (count - 1) / peers)):
+                if share >= CONSENSUS_SHARE or stem in ref:
+                    table[stem] = max(0.0, share) + CONSENSUS_PRIOR
+        self._total0 = sum(self._c0.values())
+
+        self.recalls = sorted(_recall(index, index.terms, a) for a in answers)
+
+        rows = char_tfidf([index.question, index.reference, *(a.text for a in answers)])[2:]
+        total: Counter[str] = Counter()
+        for row in rows:
+            total.update(row)
+        total_sq = sum(v * v for v in total.values())
+        self._agreement: list[float] = []
+        for row in rows:
+            # cos(row, sum of the other rows) = (row.S - |row|^2) / |S - row|
+            dot = sum(v * total[g] for g, v in row.items())
+            self_sq = sum(v * v for v in row.values())
+            centroid_sq = total_sq - 2 * dot + self_sq
+            cos = (dot - self_sq) / math.sqrt(centroid_sq) if centroid_sq > 1e-12 else 0.0
+            self._agreement.append(min(1.0, max(0.0, cos)))
+
+    def consensus(self, ans: _Answer) -> float:
+        """Recall of the pseudo-reference built from the other answers."""
+        total, got = self._total0, 0.0
+        for stem in ans.words:
+            total -= self._c0.get(stem, 0.0)
+            w = self._c1.get(stem, 0.0)
+            total += w
+            got += w
+        return got / total if total > 0 else 0.0
+
+    def content_scale(self, own: float) -> float:
+        """What the best answers reach: the ``CONTENT_TOP`` percentile of peers' recall."""
+        others = list(self.recalls)
+        others.remove(own)
+        if not others:
+            return 0.0
+        pos = (len(others) - 1) * CONTENT_TOP / 100
+        lo = math.floor(pos)
+        hi = min(lo + 1, len(others) - 1)
+        return others[lo] + (others[hi] - others[lo]) * (pos - lo)
 
     def agreement(self, k: int) -> float:
-        row = self.char.getrow(k).toarray().ravel()
-        centroid = self.char_sum - row
-        norm = math.sqrt(float(centroid @ centroid))
-        if not norm:
-            return 0.0
-        return max(0.0, float(row @ centroid) / norm)
+        return self._agreement[k]
 
 
 def grade_reference(
@@ -282,19 +370,23 @@ def _grade(
     prompt_id: str,
     peers_given: int | None = None,
 ) -> GradeResult:
+    recall = _recall(index, index.terms, ans)
     values: dict[str, tuple[float, str]] = {
-        "reference content": (
-            _recall(index, index.terms, ans),
-            "question words count x" + format(QUESTION_WEIGHT, ".1f"),
-        ),
+        "reference content": (recall, f"question words count x{QUESTION_WEIGHT:.1f}"),
     }
     wording = fuzz.token_set_ratio(ans.text, index.reference, processor=utils.default_process)
     values["reference wording"] = (wording / 100, "rapidfuzz token_set_ratio")
     notes: list[str] = ["graded against the reference answer (no rubric)"]
     weights = WEIGHTS_REFERENCE
     if context is not None:
+        top = context.content_scale(recall)
+        if top > 0:
+            values["reference content"] = (
+                min(1.0, recall / top),
+                f"recall {recall:.2f} of the {top:.2f} the best answers reach",
+            )
         values["consensus content"] = (
-            context.consensus(k, ans),
+            context.consensus(ans),
             f"words most of the {context.n - 1} other answers use",
         )
         values["peer agreement"] = (context.agreement(k), "character n-grams vs other answers")
@@ -306,13 +398,18 @@ def _grade(
         )
     total_w = sum(w for _, w in weights)
     components = tuple(
-        Component(name, round(values[name][0], 4), round(100 * w / total_w, 2),
-                  round(values[name][0] * 100 * w / total_w, 2), values[name][1])
+        Component(
+            name,
+            round(values[name][0], 4),
+            round(100 * w / total_w, 2),
+            round(values[name][0] * 100 * w / total_w, 2),
+            values[name][1],
+        )
         for name, w in weights
     )
     coverage = sum(values[name][0] * w for name, w in weights) / total_w
     curved = 100 * max(0.0, min(1.0, coverage)) ** CURVE_POWER
-    score = int(round(curved))
+    score = round(curved)
     breakdown = Breakdown(
         components=components,
         coverage=round(coverage, 4),
@@ -378,14 +475,16 @@ def _points(index: ReferenceIndex, ans: _Answer) -> tuple[PointResult, ...]:
 def _concepts(index: ReferenceIndex, ans: _Answer) -> tuple[ConceptResult, ...]:
     out: list[ConceptResult] = []
     for t in index.distinctive:
-        same, opp = (ans.neg, ans.pos) if t.negated else (ans.pos, ans.neg)
+        same = [d for d, negated in ((ans.pos, False), (ans.neg, True)) if negated in t.polarity]
+        opp = [d for d, negated in ((ans.pos, False), (ans.neg, True)) if negated not in t.polarity]
         status: ConceptStatus
-        if t.stem in same:
-            status, where = "found", same[t.stem]
-        elif t.stem in opp:
-            status, where = "rejected", opp[t.stem]
+        where: int | None = None
+        if any(t.stem in d for d in same):
+            status, where = "found", min(d[t.stem] for d in same if t.stem in d)
+        elif any(t.stem in d for d in opp):
+            status, where = "rejected", min(d[t.stem] for d in opp if t.stem in d)
         else:
-            status, where = "missed", None
+            status = "missed"
         out.append(
             ConceptResult(t.stem, t.surface, "reference", t.weight, status, _evidence(ans, where))
         )
