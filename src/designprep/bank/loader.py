@@ -85,19 +85,20 @@ def load_bank(extra_dirs: Sequence[Path] = (), *, include_bundled: bool = True) 
 
     bank = Bank()
     parsed: list[_Parsed] = []
+    broken: set[str] = set()  # ids of rubric files that failed, so prompts can say why
     for root, expected in roots:
         if not root.is_dir():
             bank.problems.append(LoadProblem(root, None, None, "bank folder not found"))
             continue
         for path in _yaml_files(root):
-            parsed += _parse_file(path, root, expected, bank.problems)
+            parsed += _parse_file(path, root, expected, bank.problems, broken)
 
     for item in parsed:
         if item.kind == "rubric":
             _add(bank.rubrics, bank.rubric_files, item, bank.problems)
     for item in parsed:
         if item.kind == "prompt":
-            _add_prompt(bank, item)
+            _add_prompt(bank, item, broken)
     return bank
 
 
@@ -113,7 +114,11 @@ def _yaml_files(root: Path) -> Iterable[Path]:
 
 
 def _parse_file(
-    path: Path, root: Path, expected: Kind | None, problems: list[LoadProblem]
+    path: Path,
+    root: Path,
+    expected: Kind | None,
+    problems: list[LoadProblem],
+    broken: set[str],
 ) -> list[_Parsed]:
     try:
         source = read_yaml(path)
@@ -140,6 +145,8 @@ def _parse_file(
     try:
         model = model_type.model_validate(data)
     except ValidationError as exc:
+        if kind == "rubric":
+            broken.add(str(data.get("id", path.stem)))
         for err in exc.errors():
             loc = tuple(err["loc"])
             problems.append(
@@ -149,6 +156,8 @@ def _parse_file(
     own = _own_problems(model, source, root)
     if own:
         problems += own
+        if kind == "rubric":
+            broken.add(str(data.get("id", path.stem)))
         return []
     return [_Parsed(kind, model, source, root)]
 
@@ -240,19 +249,19 @@ def _add(
     return True
 
 
-def _add_prompt(bank: Bank, item: _Parsed) -> None:
+def _add_prompt(bank: Bank, item: _Parsed, broken: set[str]) -> None:
     assert isinstance(item.model, Prompt)
     missing = [(i, r) for i, r in enumerate(item.model.rubrics) if r not in bank.rubrics]
     if missing:
         for i, rubric_id in missing:
             loc = ("rubrics", i)
+            why = (
+                f"rubric '{rubric_id}' has errors (reported for its file)"
+                if rubric_id in broken
+                else f"unknown rubric id '{rubric_id}'"
+            )
             bank.problems.append(
-                LoadProblem(
-                    item.source.path,
-                    item.source.line_of(loc),
-                    _field_path(loc),
-                    f"unknown rubric id '{rubric_id}'",
-                )
+                LoadProblem(item.source.path, item.source.line_of(loc), _field_path(loc), why)
             )
         return
     _add(bank.prompts, bank.prompt_files, item, bank.problems)
@@ -283,7 +292,10 @@ _MESSAGES = {
 
 def _message(err: Any) -> str:
     template = _MESSAGES.get(err["type"])
-    ctx = err.get("ctx") or {}
+    ctx = {
+        k: int(v) if isinstance(v, float) and v.is_integer() else v
+        for k, v in (err.get("ctx") or {}).items()
+    }
     if template:
         try:
             return template.format(**ctx)

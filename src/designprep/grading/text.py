@@ -57,8 +57,8 @@ _CLAUSE_WORDS = frozenset(
 )
 
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*")
-# Symbols that glue two word characters into one term: W&B, CI/CD, A/B.
-_GLUE_RE = re.compile(r"(?<=\w)[&/+](?=\w)")
+# Symbols that glue short word parts into one term: W&B, CI/CD, A/B, I/O (not read/write).
+_GLUE_RE = re.compile(r"\b(\w{1,3})[&/+](?=\w{1,3}\b)")
 _CLAUSE_PUNCT_RE = re.compile(r"[;:,()\[\]{}—–]|\s-\s")
 _SENTENCE_END_RE = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n")
 # A new line starts a new sentence when it opens a list item or follows a blank line,
@@ -158,11 +158,19 @@ def _clause_scopes(tokens: list[Token]) -> list[Token]:
             w in _MODALS and (k == 0 or words[k - 1] not in _FIRST_PERSON)
             for k, w in enumerate(words)
         )
-        later_cues = sum(1 for t in clause if t.cue and t.text in _PREDICATE_CUES)
-        for t in clause:
+        # A predicate cue reaches back to the start of its own coordinated part only:
+        # in "remove X or not sold Y", "remove X" keeps its polarity.
+        later_cues = [0] * len(clause)
+        pending = 0
+        for k in range(len(clause) - 1, -1, -1):
+            t = clause[k]
+            if t.text in _COORDINATORS:
+                pending = 0
+            later_cues[k] = pending
             if t.cue and t.text in _PREDICATE_CUES:
-                later_cues -= 1
-            flip = later_cues % 2 == 1 and not t.cue
+                pending += 1
+        for k, t in enumerate(clause):
+            flip = later_cues[k] % 2 == 1 and not t.cue
             if flip or hypothetical:
                 t = replace(t, negated=t.negated != flip, hypothetical=hypothetical)
             out.append(t)
@@ -183,7 +191,7 @@ def _wrapped_line(text: str, start: int, newline: int) -> bool:
 
 def analyze(text: str) -> list[Sentence]:
     """Split ``text`` into sentences of tokens with clause ids and negation scope."""
-    glued = _GLUE_RE.sub("_", text)  # same length: offsets stay valid
+    glued = _GLUE_RE.sub(r"\1_", text)  # same length: offsets stay valid
     sentences: list[Sentence] = []
     clause = 0
     for s_start, s_end in _sentence_spans(text):
