@@ -53,7 +53,7 @@ def make_prompt(prompt_id: str, category: str = "systems", difficulty: str = "me
 
 
 def make_bank(*specs: tuple[str, str] | tuple[str, str, str]) -> Bank:
-    """A bank of (id, category[, difficulty]) prompts, each with its own rubric plus a shared one."""
+    """A bank of (id, category[, difficulty]) prompts: each has its own rubric and a shared one."""
     bank = Bank()
     bank.rubrics["shared"] = Rubric.model_validate(
         {"id": "shared", "points": [{"id": "scale", "text": "Estimates scale"}]}
@@ -128,7 +128,9 @@ def save(
 
 @pytest.fixture
 def bank() -> Bank:
-    return make_bank(("cache", "systems"), ("queue", "systems", "hard"), ("tracker", "mlops", "easy"))
+    return make_bank(
+        ("cache", "systems"), ("queue", "systems", "hard"), ("tracker", "mlops", "easy")
+    )
 
 
 @pytest.fixture
@@ -140,7 +142,9 @@ def store(tmp_path: Path) -> HistoryStore:
 # -- attempts and drafts -----------------------------------------------------------------------
 
 
-def test_default_path_is_under_designprep_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_path_is_under_designprep_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DESIGNPREP_HOME", str(tmp_path / "home" / "deeper"))
     with HistoryStore.open() as s:
         assert s.path == tmp_path / "home" / "deeper" / "history.sqlite3"
@@ -160,7 +164,9 @@ def test_attempt_round_trips_every_field(store: HistoryStore, bank: Bank) -> Non
     )
     [loaded] = store.attempts()
     assert loaded == saved == store.attempt(saved.id)
-    assert loaded.submitted_at.tzinfo is not None and loaded.submitted_at.utcoffset() == timedelta(0)
+    assert loaded.submitted_at.tzinfo is not None and loaded.submitted_at.utcoffset() == timedelta(
+        0
+    )
     assert loaded.duration_seconds == 870.0
     assert (loaded.prompt_id, loaded.category, loaded.title) == ("cache", "systems", "Design cache")
     assert (loaded.score, loaded.verdict, loaded.hints_used) == (72, "Hire", 1)
@@ -170,7 +176,10 @@ def test_attempt_round_trips_every_field(store: HistoryStore, bank: Bank) -> Non
 
 
 def test_attempts_newest_first_with_filters_and_paging(store: HistoryStore, bank: Bank) -> None:
-    ids = [save(store, bank, pid, 50, T0 + timedelta(days=i)) for i, pid in enumerate(["cache", "queue"] * 5)]
+    ids = [
+        save(store, bank, pid, 50, T0 + timedelta(days=i))
+        for i, pid in enumerate(["cache", "queue"] * 5)
+    ]
     newest_first = list(reversed(ids))
     assert [a.id for a in store.attempts()] == newest_first
     assert [a.id for a in store.attempts(limit=3, offset=2)] == newest_first[2:5]
@@ -315,7 +324,9 @@ def test_category_stats(store: HistoryStore, bank: Bank) -> None:
     assert (mlops.prompts, mlops.attempts, mlops.mean_score, mlops.trend) == (1, 0, None, None)
 
 
-def test_most_missed_points_count_shared_rubric_across_prompts(store: HistoryStore, bank: Bank) -> None:
+def test_most_missed_points_count_shared_rubric_across_prompts(
+    store: HistoryStore, bank: Bank
+) -> None:
     save(store, bank, "cache", 50, T0, missed=("a", "scale"))
     save(store, bank, "cache", 60, T0 + timedelta(days=1), missed=("a", "scale"))
     save(store, bank, "queue", 40, T0 + timedelta(days=2), missed=("scale", "b"))
@@ -325,7 +336,12 @@ def test_most_missed_points_count_shared_rubric_across_prompts(store: HistorySto
     assert (top.prompt_id, top.point_id, top.rubric_id) == ("", "scale", "shared")
     assert (top.missed_count, top.attempts, top.prompts) == (3, 4, 2)
     own = next(m for m in missed if m.point_id == "a")
-    assert (own.prompt_id, own.missed_count, own.attempts, own.point_text) == ("cache", 2, 2, "Point a")
+    assert (own.prompt_id, own.missed_count, own.attempts, own.point_text) == (
+        "cache",
+        2,
+        2,
+        "Point a",
+    )
     assert [m.point_id for m in store.most_missed_points(limit=1)] == ["scale"]
 
 
@@ -337,7 +353,14 @@ def test_export_import_round_trip_and_twice_adds_nothing(
     tmp_path: Path, store: HistoryStore, bank: Bank, fmt: str
 ) -> None:
     for i, pid in enumerate(["cache", "queue", "tracker", "cache"]):
-        save(store, bank, pid, 40 + 15 * i, T0 + timedelta(days=i), answer=f'line one, "two"\nthree {i}')
+        save(
+            store,
+            bank,
+            pid,
+            40 + 15 * i,
+            T0 + timedelta(days=i),
+            answer=f'line one, "two"\nthree {i}',
+        )
     export = tmp_path / f"export.{fmt}"
     with export.open("w", encoding="utf-8", newline="") as out:
         if fmt == "json":
@@ -351,7 +374,9 @@ def test_export_import_round_trip_and_twice_adds_nothing(
         assert (again.added, again.skipped) == (0, 4)
 
         def comparable(s: HistoryStore) -> list[tuple[object, ...]]:
-            return [(a.prompt_id, a.submitted_at, a.answer, a.score, a.result) for a in s.attempts()]
+            return [
+                (a.prompt_id, a.submitted_at, a.answer, a.score, a.result) for a in s.attempts()
+            ]
 
         assert comparable(other) == comparable(store)
         assert other.progress() == store.progress()
@@ -375,16 +400,19 @@ def test_markdown_export_reads_well(store: HistoryStore, bank: Bank, tmp_path: P
     [
         ("{not json", "not valid JSON"),
         ('{"format": "other", "attempts": []}', "not a designprep history export"),
-        ('{"format": "designprep-history", "version": 1, "attempts": [{"score": 5}]}', "attempt 1: missing field"),
+        (
+            '{"format": "designprep-history", "version": 1, "attempts": [{"score": 5}]}',
+            "attempt 1: missing field",
+        ),
         ("a,b\n1,2\n", "missing column(s)"),
     ],
 )
 def test_import_rejects_bad_files_naming_them(tmp_path: Path, content: str, needle: str) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(content)
-    with pytest.raises(TransferError, match="bad.json") as info:
+    with pytest.raises(TransferError) as info:
         read_attempts(bad)
-    assert needle in str(info.value)
+    assert str(bad) in str(info.value) and needle in str(info.value)
 
 
 # -- the file: pragmas, migrations, damage -----------------------------------------------------
@@ -420,15 +448,32 @@ def test_upgrades_a_v1_file(tmp_path: Path, bank: Bank) -> None:
     conn.executescript(V1_SCHEMA)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute("PRAGMA user_version = 1")
-    rows = [("cache", 30, T0, ("a",)), ("cache", 80, T0 + timedelta(days=2), ()), ("queue", 60, T0, ("scale",))]
+    rows = [
+        ("cache", 30, T0, ("a",)),
+        ("cache", 80, T0 + timedelta(days=2), ()),
+        ("queue", 60, T0, ("scale",)),
+    ]
     for n, (pid, score, at, missed) in enumerate(rows):
         conn.execute(
             "INSERT INTO attempts (uid, prompt_id, category, title, started_at, submitted_at, "
             "duration_seconds, answer, hints_used, score, verdict, grader_version, content_hash, "
             "result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (f"uid{n}", pid, "systems", f"Design {pid}", at.isoformat(), at.isoformat(), 600.0,
-             "an answer", 0, score, verdict_for(score), "0.9", "h",
-             json.dumps(result_for(pid, score, missed).to_dict())),
+            (
+                f"uid{n}",
+                pid,
+                "systems",
+                f"Design {pid}",
+                at.isoformat(),
+                at.isoformat(),
+                600.0,
+                "an answer",
+                0,
+                score,
+                verdict_for(score),
+                "0.9",
+                "h",
+                json.dumps(result_for(pid, score, missed).to_dict()),
+            ),
         )
     conn.execute("INSERT INTO drafts VALUES ('tracker', 'half an answer', 0, ?)", (T0.isoformat(),))
     conn.execute("INSERT INTO settings VALUES ('theme', 'nord')")
@@ -465,7 +510,10 @@ def test_newer_schema_is_refused_not_touched(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"this is not a database, it is a note to self\n" * 50, b"SQLite format 3\x00" + b"\xff" * 4000],
+    [
+        b"this is not a database, it is a note to self\n" * 50,
+        b"SQLite format 3\x00" + b"\xff" * 4000,
+    ],
     ids=["text", "damaged-header"],
 )
 def test_corrupt_file_names_the_file_and_the_way_out(tmp_path: Path, content: bytes) -> None:
@@ -538,7 +586,9 @@ def read_only_dir(tmp_path: Path) -> Path:
     folder.chmod(0o555)
     immutable = False
     if _writable(folder):
-        immutable = subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+        immutable = (
+            subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+        )
         if not immutable or _writable(folder):
             folder.chmod(0o755)
             pytest.skip("cannot make a read-only folder here")
