@@ -213,6 +213,21 @@ def _rubric_problems(rubric: Rubric, source: YamlSource) -> list[LoadProblem]:
                     )
                 )
             seen.add(item.id)
+    owner_of: dict[str, str] = {}
+    for i, concept in enumerate(rubric.concepts):
+        for j, form in enumerate((concept.term, *concept.aliases)):
+            key = "".join(ch for ch in form.casefold() if ch.isalnum())
+            other = owner_of.setdefault(key, concept.id)
+            if other != concept.id:
+                loc = ("concepts", i, "term") if j == 0 else ("concepts", i, "aliases", j - 1)
+                found.append(
+                    LoadProblem(
+                        source.path,
+                        source.line_of(loc),
+                        _field_path(loc),
+                        f"'{form}' already names concept '{other}'",
+                    )
+                )
     concept_ids = {c.id for c in rubric.concepts}
     for i, point in enumerate(rubric.points):
         for j, ref in enumerate(point.requires_any):

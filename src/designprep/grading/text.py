@@ -154,10 +154,13 @@ def _clause_scopes(tokens: list[Token]) -> list[Token]:
             j += 1
         clause = tokens[i:j]
         words = [t.text for t in clause]
-        hypothetical = any(w in _CONDITIONALS for w in words) or any(
+        # "its cloud would receive PHI" is hypothetical as a whole; "alert if accuracy
+        # drops" only from the "if" on.
+        modal = any(
             w in _MODALS and (k == 0 or words[k - 1] not in _FIRST_PERSON)
             for k, w in enumerate(words)
         )
+        cond_at = next((k for k, w in enumerate(words) if w in _CONDITIONALS), len(words))
         # A predicate cue reaches back to the start of its own coordinated part only:
         # in "remove X or not sold Y", "remove X" keeps its polarity.
         later_cues = [0] * len(clause)
@@ -171,6 +174,7 @@ def _clause_scopes(tokens: list[Token]) -> list[Token]:
                 pending += 1
         for k, t in enumerate(clause):
             flip = later_cues[k] % 2 == 1 and not t.cue
+            hypothetical = modal or k >= cond_at
             if flip or hypothetical:
                 t = replace(t, negated=t.negated != flip, hypothetical=hypothetical)
             out.append(t)
