@@ -17,7 +17,9 @@ TINY_BANK = Path(__file__).parent / "data" / "tiny_bank"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("designprep-home")
     monkeypatch.setenv("DESIGNPREP_HOME", str(home))
     monkeypatch.delenv("DESIGNPREP_BANK", raising=False)

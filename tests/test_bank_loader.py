@@ -37,7 +37,8 @@ def test_schema_error_names_file_line_and_field(tmp_path: Path) -> None:
     bank = load_bank([bank_dir], include_bundled=False)
     line = text.splitlines().index("    penalty: -3") + 1
     assert any(
-        m.endswith(f"url-short.yaml:{line}: red_flags[0].penalty: must be >= 0") for m in messages(bank)
+        m.endswith(f"url-short.yaml:{line}: red_flags[0].penalty: must be >= 0")
+        for m in messages(bank)
     ), messages(bank)
     # The broken rubric is skipped, so is its prompt; the rest still loads.
     assert "url-short" not in bank.prompts
@@ -63,7 +64,10 @@ def test_malformed_yaml_is_reported_and_skipped(tmp_path: Path) -> None:
 def test_non_utf8_file_is_reported(tmp_path: Path) -> None:
     bank_dir = copy_tiny(tmp_path)
     (bank_dir / "systems" / "latin1.yaml").write_bytes("id: caf\xe9\n".encode("latin-1"))
-    assert any("latin1.yaml" in m and "not UTF-8" in m for m in messages(load_bank([bank_dir], include_bundled=False)))
+    assert any(
+        "latin1.yaml" in m and "not UTF-8" in m
+        for m in messages(load_bank([bank_dir], include_bundled=False))
+    )
 
 
 def test_unknown_field_is_an_error(tmp_path: Path) -> None:
@@ -71,7 +75,9 @@ def test_unknown_field_is_an_error(tmp_path: Path) -> None:
     prompt = bank_dir / "systems" / "url-short.yaml"
     prompt.write_text(prompt.read_text() + "follow_up: [typo]\n")
     problems = messages(load_bank([bank_dir], include_bundled=False))
-    assert any("url-short.yaml:" in m and "follow_up: unknown field" in m for m in problems), problems
+    assert any("url-short.yaml:" in m and "follow_up: unknown field" in m for m in problems), (
+        problems
+    )
 
 
 def test_duplicate_id_names_both_files(tmp_path: Path) -> None:
@@ -89,7 +95,9 @@ def test_duplicate_id_names_both_files(tmp_path: Path) -> None:
 def test_unknown_rubric_is_an_error(tmp_path: Path) -> None:
     bank_dir = copy_tiny(tmp_path)
     prompt = bank_dir / "systems" / "url-short.yaml"
-    prompt.write_text(prompt.read_text().replace("rubrics: [url-short]", "rubrics: [url-short, nope]"))
+    prompt.write_text(
+        prompt.read_text().replace("rubrics: [url-short]", "rubrics: [url-short, nope]")
+    )
     bank = load_bank([bank_dir], include_bundled=False)
     assert any("rubrics[1]: unknown rubric id 'nope'" in m for m in messages(bank))
     assert "url-short" not in bank.prompts
@@ -98,24 +106,34 @@ def test_unknown_rubric_is_an_error(tmp_path: Path) -> None:
 def test_requires_any_must_name_a_concept(tmp_path: Path) -> None:
     bank_dir = copy_tiny(tmp_path)
     rubric = bank_dir / "rubrics" / "tracker-choice.yaml"
-    rubric.write_text(rubric.read_text().replace("requires_any: [kubernetes]", "requires_any: [k9s]"))
+    rubric.write_text(
+        rubric.read_text().replace("requires_any: [kubernetes]", "requires_any: [k9s]")
+    )
     problems = messages(load_bank([bank_dir], include_bundled=False))
-    assert any("points[3].requires_any[0]: unknown concept id 'k9s'" in m for m in problems), problems
+    assert any("points[3].requires_any[0]: unknown concept id 'k9s'" in m for m in problems), (
+        problems
+    )
 
 
 def test_id_must_match_file_name_and_category_its_folder(tmp_path: Path) -> None:
     bank_dir = copy_tiny(tmp_path)
     (bank_dir / "systems" / "url-short.yaml").rename(bank_dir / "systems" / "short.yaml")
-    shutil.move(bank_dir / "mlops" / "tracker-choice.yaml", bank_dir / "systems" / "tracker-choice.yaml")
+    shutil.move(
+        bank_dir / "mlops" / "tracker-choice.yaml", bank_dir / "systems" / "tracker-choice.yaml"
+    )
     problems = messages(load_bank([bank_dir], include_bundled=False))
     assert any("short.yaml" in m and "must match the file name 'short'" in m for m in problems)
     assert any("category: 'mlops' must match its folder 'systems'" in m for m in problems)
 
 
-def test_extra_banks_from_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_extra_banks_from_option_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from designprep import locations
 
-    monkeypatch.setenv("DESIGNPREP_BANK", f"{tmp_path / 'a'}{__import__('os').pathsep}{tmp_path / 'b'}")
+    monkeypatch.setenv(
+        "DESIGNPREP_BANK", f"{tmp_path / 'a'}{__import__('os').pathsep}{tmp_path / 'b'}"
+    )
     dirs = locations.extra_bank_dirs([str(tmp_path / "cli")])
     assert dirs == [tmp_path / "cli", tmp_path / "a", tmp_path / "b"]
 

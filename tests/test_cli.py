@@ -53,7 +53,9 @@ def test_grade_prints_score_evidence_and_follow_ups(tmp_path: Path) -> None:
 
 
 def test_grade_json_from_stdin() -> None:
-    proc = run_cli("grade", "tracker-choice", "--answer-file", "-", "--json", "--no-save", *TINY, input=GOOD)
+    proc = run_cli(
+        "grade", "tracker-choice", "--answer-file", "-", "--json", "--no-save", *TINY, input=GOOD
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert {"score", "verdict", "concepts", "points", "red_flags", "breakdown"} <= set(data)
@@ -64,9 +66,21 @@ def test_grade_json_from_stdin() -> None:
 
 
 def test_hints_used_lowers_the_score() -> None:
-    base = json.loads(run_cli("grade", "tracker-choice", "--answer", GOOD, "--json", "--no-save", *TINY).stdout)
+    base = json.loads(
+        run_cli("grade", "tracker-choice", "--answer", GOOD, "--json", "--no-save", *TINY).stdout
+    )
     hinted = json.loads(
-        run_cli("grade", "tracker-choice", "--answer", GOOD, "--json", "--no-save", "--hints-used", "1", *TINY).stdout
+        run_cli(
+            "grade",
+            "tracker-choice",
+            "--answer",
+            GOOD,
+            "--json",
+            "--no-save",
+            "--hints-used",
+            "1",
+            *TINY,
+        ).stdout
     )
     assert hinted["score"] == max(0, base["score"] - 5)
 
@@ -81,17 +95,24 @@ def test_not_utf8_answer_is_refused(tmp_path: Path) -> None:
 def test_binary_answer_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "answer.bin"
     bad.write_bytes(b"\x00\x01\x02binary")
-    assert_one_line_error(run_cli("grade", "tracker-choice", "--answer-file", str(bad), "--no-save", *TINY), "not a text file")
+    assert_one_line_error(
+        run_cli("grade", "tracker-choice", "--answer-file", str(bad), "--no-save", *TINY),
+        "not a text file",
+    )
 
 
 def test_missing_answer_file_is_refused(tmp_path: Path) -> None:
-    proc = run_cli("grade", "tracker-choice", "--answer-file", str(tmp_path / "nope.txt"), "--no-save", *TINY)
+    proc = run_cli(
+        "grade", "tracker-choice", "--answer-file", str(tmp_path / "nope.txt"), "--no-save", *TINY
+    )
     assert_one_line_error(proc, "nope.txt", "no such")
 
 
 def test_unknown_prompt_is_refused() -> None:
     proc = run_cli("grade", "tracker-choise", "--answer", GOOD, "--no-save", *TINY)
-    assert_one_line_error(proc, "unknown prompt id 'tracker-choise'", "did you mean 'tracker-choice'")
+    assert_one_line_error(
+        proc, "unknown prompt id 'tracker-choise'", "did you mean 'tracker-choice'"
+    )
 
 
 def test_oversized_answer_is_refused(tmp_path: Path) -> None:
@@ -101,12 +122,16 @@ def test_oversized_answer_is_refused(tmp_path: Path) -> None:
     assert_one_line_error(proc, "limit is 50,000")
     huge = tmp_path / "huge.txt"
     huge.write_text("x" * 300_000)
-    assert_one_line_error(run_cli("grade", "tracker-choice", "--answer-file", str(huge), "--no-save", *TINY), "limit")
+    assert_one_line_error(
+        run_cli("grade", "tracker-choice", "--answer-file", str(huge), "--no-save", *TINY), "limit"
+    )
 
 
 @pytest.mark.parametrize("answer", ["", "  \n\t "])
 def test_empty_answer_is_refused(answer: str) -> None:
-    proc = run_cli("grade", "tracker-choice", "--answer-file", "-", "--no-save", *TINY, input=answer)
+    proc = run_cli(
+        "grade", "tracker-choice", "--answer-file", "-", "--no-save", *TINY, input=answer
+    )
     assert_one_line_error(proc, "empty")
 
 
@@ -120,7 +145,10 @@ def test_batch_grades_in_order_one_line_each(tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
     rows = [
         {"prompt_id": "tracker-choice", "answer": GOOD},
-        {"prompt_id": "url-short", "answer": "Reads dominate writes so a Redis cache sits in front of the store."},
+        {
+            "prompt_id": "url-short",
+            "answer": "Reads dominate writes so a Redis cache sits in front of the store.",
+        },
         {"prompt_id": "tracker-choice", "answer": "We log patient records to the W&B cloud."},
     ]
     batch.write_text("\n".join(json.dumps(r) for r in rows) + "\n")

@@ -15,7 +15,9 @@ def statuses(result, kind: str) -> dict[str, str]:  # type: ignore[no-untyped-de
 
 
 def test_model_answer_scores_high(tiny_grader: Grader) -> None:
-    result = tiny_grader.grade("tracker-choice", tiny_grader.bank.prompt("tracker-choice").model_answer)
+    result = tiny_grader.grade(
+        "tracker-choice", tiny_grader.bank.prompt("tracker-choice").model_answer
+    )
     assert result.score >= 85
     assert all(p.status == "covered" for p in result.points)
     assert result.verdict == "Strong hire"
@@ -52,7 +54,10 @@ def test_rejected_tool_is_not_a_chosen_tool(tiny_grader: Grader, sentence: str) 
 
 
 def test_typos_and_spacing_still_name_the_concept(tiny_grader: Grader) -> None:
-    answer = "We deploy the models on Kuberentes and autoscale the pods, and ML-flow tracks every run we make."
+    answer = (
+        "We deploy the models on Kuberentes and autoscale the pods, "
+        "and ML-flow tracks every run we make."
+    )
     found = statuses(tiny_grader.grade("tracker-choice", answer), "concepts")
     assert found["kubernetes"] == "found"
     assert found["mlflow"] == "found"
@@ -60,7 +65,9 @@ def test_typos_and_spacing_still_name_the_concept(tiny_grader: Grader) -> None:
 
 def test_short_words_are_not_fuzzy_matched(tiny_grader: Grader) -> None:
     # "k8z" is one edit from k8s, but three-letter names need an exact match.
-    found = statuses(tiny_grader.grade("tracker-choice", "We run it all on k8z clusters for now."), "concepts")
+    found = statuses(
+        tiny_grader.grade("tracker-choice", "We run it all on k8z clusters for now."), "concepts"
+    )
     assert found["kubernetes"] == "missed"
 
 
@@ -80,7 +87,8 @@ def test_red_flag_counts_when_asserted_not_when_rejected(tiny_grader: Grader) ->
 def test_hypothetical_risk_is_not_an_assertion(tiny_grader: Grader) -> None:
     result = tiny_grader.grade(
         "tracker-choice",
-        "W&B has a nice UI, but its cloud would receive patient records, so MLflow stays in our VPC.",
+        "W&B has a nice UI, but its cloud would receive patient records, "
+        "so MLflow stays in our VPC.",
     )
     assert statuses(result, "red_flags")["phi-to-saas"] != "raised"
 
@@ -98,7 +106,8 @@ def test_roles_matter(tiny_grader: Grader) -> None:
     )
     one_sentence = tiny_grader.grade(
         "tracker-choice",
-        "MLflow for experiment tracking and research, W&B for the production registry and governance.",
+        "MLflow for experiment tracking and research, "
+        "W&B for the production registry and governance.",
     )
     assert statuses(right, "points")["wandb-research"] == "covered"
     assert statuses(reversed_, "points")["wandb-research"] != "covered"
@@ -108,8 +117,12 @@ def test_roles_matter(tiny_grader: Grader) -> None:
 
 
 def test_requires_any_needs_the_concept_in_the_sentence(tiny_grader: Grader) -> None:
-    without = tiny_grader.grade("tracker-choice", "We deploy the models on a cluster and autoscale the pods.")
-    with_it = tiny_grader.grade("tracker-choice", "We deploy the models on Kubernetes and autoscale the pods.")
+    without = tiny_grader.grade(
+        "tracker-choice", "We deploy the models on a cluster and autoscale the pods."
+    )
+    with_it = tiny_grader.grade(
+        "tracker-choice", "We deploy the models on Kubernetes and autoscale the pods."
+    )
     assert statuses(without, "points")["run-on-k8s"] == "missed"
     assert statuses(with_it, "points")["run-on-k8s"] == "covered"
 
@@ -139,7 +152,9 @@ def test_hints_cost_points(tiny_grader: Grader) -> None:
 
 
 def test_score_arithmetic_adds_up(tiny_grader: Grader) -> None:
-    result = tiny_grader.grade("tracker-choice", tiny_grader.bank.prompt("tracker-choice").samples[0].text)
+    result = tiny_grader.grade(
+        "tracker-choice", tiny_grader.bank.prompt("tracker-choice").samples[0].text
+    )
     bd = result.breakdown
     assert abs(sum(c.points for c in bd.components) / 100 - bd.coverage) < 1e-3
     expected = bd.curved - bd.red_flag_penalty - bd.hint_penalty
@@ -160,8 +175,16 @@ def test_oversized_answer_is_refused(tiny_grader: Grader) -> None:
 
 @pytest.mark.parametrize(
     ("score", "verdict"),
-    [(100, "Strong hire"), (80, "Strong hire"), (79, "Hire"), (65, "Hire"), (64, "Lean no hire"),
-     (45, "Lean no hire"), (44, "No hire"), (0, "No hire")],
+    [
+        (100, "Strong hire"),
+        (80, "Strong hire"),
+        (79, "Hire"),
+        (65, "Hire"),
+        (64, "Lean no hire"),
+        (45, "Lean no hire"),
+        (44, "No hire"),
+        (0, "No hire"),
+    ],
 )
 def test_verdict_thresholds(score: int, verdict: str) -> None:
     assert verdict_for(score) == verdict
@@ -172,12 +195,16 @@ def test_result_round_trips_through_json(tiny_grader: Grader) -> None:
 
     from designprep.grading import GradeResult
 
-    result = tiny_grader.grade("tracker-choice", tiny_grader.bank.prompt("tracker-choice").model_answer)
+    result = tiny_grader.grade(
+        "tracker-choice", tiny_grader.bank.prompt("tracker-choice").model_answer
+    )
     again = GradeResult.from_dict(json.loads(json.dumps(result.to_dict())))
     assert again == result
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(min_size=1, max_size=600))
 def test_any_text_grades_to_a_score_in_range(tiny_grader: Grader, text: str) -> None:
     if not text.strip():
@@ -199,9 +226,13 @@ _SENTENCES = [
 ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
-    base=st.lists(st.sampled_from(_SENTENCES) | st.text(min_size=1, max_size=80), min_size=1, max_size=6),
+    base=st.lists(
+        st.sampled_from(_SENTENCES) | st.text(min_size=1, max_size=80), min_size=1, max_size=6
+    ),
     point_index=st.integers(min_value=0, max_value=3),
     phrasing=st.integers(min_value=0, max_value=2),
 )
@@ -220,5 +251,7 @@ def test_stating_a_missed_point_never_lowers_the_score(
     point = next(p for p in rubric.points if p.id == point_id)
     statements = [point.text, *point.evidence]
     statement = statements[phrasing % len(statements)]
-    after = tiny_grader.grade("tracker-choice", answer + "\n" + statement[0].upper() + statement[1:] + ".")
+    after = tiny_grader.grade(
+        "tracker-choice", answer + "\n" + statement[0].upper() + statement[1:] + "."
+    )
     assert after.score >= before.score

@@ -149,9 +149,7 @@ def _parse_file(
             broken.add(str(data.get("id", path.stem)))
         for err in exc.errors():
             loc = tuple(err["loc"])
-            problems.append(
-                LoadProblem(path, source.line_of(loc), _field_path(loc), _message(err))
-            )
+            problems.append(LoadProblem(path, source.line_of(loc), _field_path(loc), _message(err)))
         return []
     own = _own_problems(model, source, root)
     if own:
@@ -199,6 +197,7 @@ def _own_problems(model: BaseModel, source: YamlSource, root: Path) -> list[Load
 
 def _rubric_problems(rubric: Rubric, source: YamlSource) -> list[LoadProblem]:
     found: list[LoadProblem] = []
+    loc: tuple[str | int, ...]
     for section in ("concepts", "points", "red_flags"):
         seen: set[str] = set()
         for i, item in enumerate(getattr(rubric, section)):

@@ -27,4 +27,6 @@ class LoadProblem:
         where = display_path(self.path)
         if self.line is not None:
             where += f":{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )

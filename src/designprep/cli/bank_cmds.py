@@ -21,7 +21,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("list", help="list prompts", description="List the prompts in the bank.")
     p.add_argument("--category", help="only this category")
     p.add_argument("--difficulty", choices=DIFFICULTIES, help="only this difficulty")
-    p.add_argument("--tag", action="append", default=[], help="only prompts with this tag (repeatable)")
+    p.add_argument(
+        "--tag", action="append", default=[], help="only prompts with this tag (repeatable)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     add_bank_option(p)
     p.set_defaults(func=run_list)
@@ -95,7 +97,10 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     width = max((len(p.id) for p in prompts), default=10)
     for p in prompts:
-        print(f"{p.id:<{width}}  {p.category:<17} {p.difficulty:<6} {p.time_limit_minutes:>3} min  {p.title}")
+        print(
+            f"{p.id:<{width}}  {p.category:<17} {p.difficulty:<6} "
+            f"{p.time_limit_minutes:>3} min  {p.title}"
+        )
     print(f"\n{len(prompts)} prompt(s)")
     return 0
 
@@ -114,7 +119,10 @@ def run_show(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     print(f"{prompt.title}\n")
-    print(f"{prompt.category} · {prompt.difficulty} · {prompt.time_limit_minutes} min · {', '.join(prompt.tags)}\n")
+    print(
+        f"{prompt.category} · {prompt.difficulty} · {prompt.time_limit_minutes} min · "
+        f"{', '.join(prompt.tags)}\n"
+    )
     print(prompt.prompt.strip())
     if prompt.hints:
         print(f"\n{len(prompt.hints)} hint(s) available (-{prompt.hint_penalty} points each)")
@@ -163,7 +171,9 @@ def run_validate(args: argparse.Namespace) -> int:
     prompts = sorted(bank.prompts.values(), key=lambda p: (p.category, p.id))
     if user_dirs:
         prompts = [
-            p for p in prompts if any(d in bank.prompt_files[p.id].resolve().parents for d in user_dirs)
+            p
+            for p in prompts
+            if any(d in bank.prompt_files[p.id].resolve().parents for d in user_dirs)
         ]
     report = self_test(bank, prompts)
     problems += [msg for r in report for msg in r["problems"]]
@@ -182,8 +192,7 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"error: {msg}")
     files = len(bank.prompt_files) + len(bank.rubric_files)
     print(
-        f"{len(report)} prompt(s) self-tested, {files} file(s) loaded, "
-        f"{len(problems)} problem(s)"
+        f"{len(report)} prompt(s) self-tested, {files} file(s) loaded, {len(problems)} problem(s)"
     )
     return 1 if problems else 0
 

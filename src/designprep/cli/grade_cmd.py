@@ -34,7 +34,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("prompt_id", nargs="?", help="the prompt to answer (see 'designprep list')")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--answer-file", metavar="FILE", help="UTF-8 text file with the answer; - reads stdin")
+    src.add_argument(
+        "--answer-file", metavar="FILE", help="UTF-8 text file with the answer; - reads stdin"
+    )
     src.add_argument("--answer", metavar="TEXT", help="the answer itself, on the command line")
     src.add_argument(
         "--batch",
@@ -42,7 +44,9 @@ def register(sub: Any) -> None:
         help='JSON lines {"prompt_id": ..., "answer": ...}; prints one result per line, in order',
     )
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
-    p.add_argument("--hints-used", type=int, default=0, metavar="N", help="hints revealed (each costs points)")
+    p.add_argument(
+        "--hints-used", type=int, default=0, metavar="N", help="hints revealed (each costs points)"
+    )
     p.add_argument("--no-save", action="store_true", help="do not record the attempt in history")
     p.add_argument("--model-answer", action="store_true", help="also print the model answer")
     add_bank_option(p)
@@ -122,11 +126,15 @@ def _run_batch(args: argparse.Namespace) -> int:
             if not isinstance(answer, str):
                 raise ValueError("'answer' must be a string")
             result = grader.grade(prompt, answer, hints_used=int(item.get("hints_used", 0)))
-            out: dict[str, Any] = result.to_dict() if args.json else {
-                "prompt_id": prompt.id,
-                "score": result.score,
-                "verdict": result.verdict,
-            }
+            out: dict[str, Any] = (
+                result.to_dict()
+                if args.json
+                else {
+                    "prompt_id": prompt.id,
+                    "score": result.score,
+                    "verdict": result.verdict,
+                }
+            )
         except (ValueError, KeyError, UnknownPromptError, AnswerError) as exc:
             failed += 1
             reason = f"missing field {exc}" if type(exc) is KeyError else str(exc)

@@ -15,7 +15,7 @@ def _quote(text: str, width: int = 96) -> str:
     one_line = " ".join(text.split())
     if len(one_line) > width:
         one_line = one_line[: width - 1] + "…"
-    return f'      “{one_line}”'
+    return f"      “{one_line}”"
 
 
 def render(result: GradeResult, prompt: Prompt, *, model_answer: bool = False) -> str:

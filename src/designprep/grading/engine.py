@@ -37,8 +37,10 @@ from designprep.grading.result import (
     ConceptResult,
     ConceptStatus,
     Evidence,
+    FlagStatus,
     GradeResult,
     PointResult,
+    PointStatus,
     RedFlagResult,
     verdict_for,
 )
@@ -262,7 +264,9 @@ def grade_with_index(
         sim, best = _best_match(t, units, char, flag=False)
         assert isinstance(t.item, Point)
         credit = _clamp((sim - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM))
-        status = "covered" if sim >= COVERED_AT else "partial" if sim >= PARTIAL_AT else "missed"
+        status: PointStatus = (
+            "covered" if sim >= COVERED_AT else "partial" if sim >= PARTIAL_AT else "missed"
+        )
         point_results.append(
             PointResult(
                 id=t.item.id,
@@ -281,14 +285,16 @@ def grade_with_index(
         assert isinstance(t.item, RedFlag)
         sim, best = _best_match(t, units, char, flag=True)
         opp_sim, opp_best = _best_match(t, units, char, flag=True, opposite=True)
+        flag_status: FlagStatus
+        ev: Evidence | None
         if sim >= FLAG_AT and best is not None:
-            status, ev = "raised", evidence(units[best])
+            flag_status, ev = "raised", evidence(units[best])
         elif opp_sim >= FLAG_AT and opp_best is not None:
-            status, ev = "rejected", evidence(units[opp_best])
+            flag_status, ev = "rejected", evidence(units[opp_best])
         else:
-            status, ev = "clear", None
+            flag_status, ev = "clear", None
         flag_results.append(
-            RedFlagResult(t.item.id, t.item.text, t.rubric, t.item.penalty, status, ev)  # type: ignore[arg-type]
+            RedFlagResult(t.item.id, t.item.text, t.rubric, t.item.penalty, flag_status, ev)
         )
 
     concept_results = _concept_results(index, sentences, prose, mentions)
@@ -314,7 +320,7 @@ def _units(
     for i in range(len(sentences)):
         if not prose[i]:
             continue
-        spans = [(i,)]
+        spans: list[tuple[int, ...]] = [(i,)]
         if i + 1 < len(sentences) and prose[i + 1]:
             spans.append((i, i + 1))
         for span in spans:
@@ -472,7 +478,7 @@ def _score(
     curved = 100 * effective**CURVE_POWER
     flag_penalty = sum(f.penalty for f in flags if f.status == "raised")
     hint_penalty = float(max(0, hints_used) * prompt.hint_penalty)
-    score = int(round(min(100.0, max(0.0, curved - flag_penalty - hint_penalty))))
+    score = round(min(100.0, max(0.0, curved - flag_penalty - hint_penalty)))
     breakdown = Breakdown(
         components=components,
         coverage=round(coverage, 4),
@@ -504,4 +510,3 @@ def _weighted_credit(points: Sequence[PointResult]) -> float:
 
 def _clamp(x: float) -> float:
     return 0.0 if x < 0 else 1.0 if x > 1 else x
-

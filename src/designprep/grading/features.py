@@ -96,17 +96,17 @@ def sentence_features(
         k = 0
         toks = sent.tokens
         while k < len(toks):
-            m = starts.get(k)
-            if m is not None:
+            hit = starts.get(k)
+            if hit is not None:
                 feats.append(
                     Feature(
-                        concept_feature(m.concept_id),
-                        m.negated,
+                        concept_feature(hit.concept_id),
+                        hit.negated,
                         owners[k],
-                        toks[m.first].hypothetical,
+                        toks[hit.first].hypothetical,
                     )
                 )
-                k = m.last
+                k = hit.last
                 continue
             t = toks[k]
             if not t.stop:

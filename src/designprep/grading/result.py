@@ -145,10 +145,11 @@ class GradeResult:
                 PointResult(**{**p, "evidence": ev(p.get("evidence"))}) for p in data["points"]
             ),
             red_flags=tuple(
-                RedFlagResult(**{**f, "evidence": ev(f.get("evidence"))})
-                for f in data["red_flags"]
+                RedFlagResult(**{**f, "evidence": ev(f.get("evidence"))}) for f in data["red_flags"]
             ),
-            breakdown=Breakdown(**{**bd, "components": tuple(Component(**c) for c in bd["components"])}),
+            breakdown=Breakdown(
+                **{**bd, "components": tuple(Component(**c) for c in bd["components"])}
+            ),
             hints_used=data.get("hints_used", 0),
             word_count=data.get("word_count", 0),
             grader_version=data.get("grader_version", ""),

@@ -43,7 +43,7 @@ _NEG_WORDS = frozenset(
 # never touch our servers". The others only reach forward: "use MLflow instead of W&B".
 _PREDICATE_CUES = frozenset("not never cannot".split())
 _COORDINATORS = frozenset("and or so then".split())
-_CONDITIONALS = frozenset("if unless whether".split())
+_CONDITIONALS = frozenset("if unless".split())
 _MODALS = frozenset("would could might".split())
 _FIRST_PERSON = frozenset("i we".split())
 _NEG_PAIRS = {("instead", "of"), ("rather", "than"), ("opposed", "to"), ("place", "of")}

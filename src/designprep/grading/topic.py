@@ -51,9 +51,7 @@ class TopicModel:
         self.ids = [p.id for p in prompts]
         self._row = {pid: i for i, pid in enumerate(self.ids)}
         docs = [content_stems_of(_doc(p, [rubrics[r] for r in p.rubrics])) for p in prompts]
-        self._vectorizer: Any = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, min_df=1
-        )
+        self._vectorizer: Any = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
         self._matrix: Any = self._vectorizer.fit_transform(docs) if docs else None
 
     def relevance(self, prompt_id: str, stems: list[str]) -> Relevance:
