@@ -54,7 +54,7 @@ def register(sub: Any) -> None:
         "--group-col",
         metavar="C",
         help="column whose values are the groups left out in turn when fitting the linear "
-        "map for RMSE (default: the question)",
+        "map for RMSE (default: each question, i.e. each question and reference text)",
     )
     p.add_argument(
         "--rubric-col",
@@ -183,7 +183,7 @@ def read_rows(
                         gold=gold,
                         question=question,
                         reference=reference,
-                        group=cell("--group-col") if group_col else question,
+                        group=cell("--group-col") if group_col else f"{question}\n{reference}",
                         rubric=rubric,
                     )
                 )
