@@ -2,8 +2,9 @@
 
 This is how a question bank without rubrics, or a public short-answer benchmark, is
 graded. It uses the same pieces as rubric mode (``text.analyze`` for tokens, stems and
-negation; ``SpellFixer`` for typos; character n-gram TF-IDF; rapidfuzz), and returns the
-same ``GradeResult`` with ``mode="reference"``:
+negation; ``SpellFixer`` for typos; character n-gram TF-IDF, computed here with the same
+vectors as scikit-learn's ``char_wb``; rapidfuzz), and returns the same ``GradeResult``
+with ``mode="reference"``:
 
 * **points** are the reference's clauses: each is covered in proportion to the share of
   its content words the answer says (same polarity; the opposite polarity counts
@@ -24,8 +25,10 @@ Components, each 0-1:
 
 Peers mode (optional, explicit): ``peers`` are *other* answers to the same question, used
 only as unlabelled context, never their grades. Most answers to a question are mostly
-right, so what many of them say is evidence of what the question asks for. It replaces
-the wording component with two others:
+right, so what many of them say is evidence of what the question asks for. Reference
+content is then measured against what the best answers reach (recall divided by the
+``CONTENT_TOP`` percentile of the peers' recall, capped at 1: a reference often says more
+than the question asks), and the wording component gives way to two others:
 
 ``consensus content``
     recall of a pseudo-reference: the reference's distinctive words plus every word at
@@ -37,8 +40,8 @@ the wording component with two others:
 
 Peers mode needs at least ``MIN_PEERS`` peers; with fewer it falls back (and says so in
 ``notes``). ``grade_reference_group`` grades every answer of a question with the others
-as its peers, sharing the work; it gives exactly what ``grade_reference`` would give for
-each answer with the rest as ``peers``.
+as its peers, sharing the work; it gives what ``grade_reference`` gives for each answer
+with the rest as ``peers`` (up to float rounding).
 
 Pure: no I/O, no UI. The constants were chosen by hand on assignments 1-6 of the Mohler
 et al. (2011) data, never fitted on grades (see benchmarks/accuracy.py).
@@ -374,10 +377,11 @@ def _grade(
     values: dict[str, tuple[float, str]] = {
         "reference content": (recall, f"question words count x{QUESTION_WEIGHT:.1f}"),
     }
-    wording = fuzz.token_set_ratio(ans.text, index.reference, processor=utils.default_process)
-    values["reference wording"] = (wording / 100, "rapidfuzz token_set_ratio")
     notes: list[str] = ["graded against the reference answer (no rubric)"]
     weights = WEIGHTS_REFERENCE
+    if context is None:
+        wording = fuzz.token_set_ratio(ans.text, index.reference, processor=utils.default_process)
+        values["reference wording"] = (wording / 100, "rapidfuzz token_set_ratio")
     if context is not None:
         top = context.content_scale(recall)
         if top > 0:
@@ -392,7 +396,7 @@ def _grade(
         values["peer agreement"] = (context.agreement(k), "character n-grams vs other answers")
         weights = WEIGHTS_PEERS
         notes.append(f"peers mode: {context.n - 1} other answers used as unlabelled context")
-    elif peers_given is not None:
+    if context is None and peers_given is not None:
         notes.append(
             f"peers mode needs {MIN_PEERS} other answers, got {peers_given}: reference only"
         )
