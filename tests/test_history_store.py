@@ -609,3 +609,20 @@ def test_read_only_folder_is_a_clear_error(read_only_dir: Path) -> None:
 def test_history_does_not_import_textual() -> None:
     code = "import sys, designprep.history; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_importing_earlier_history_replays_the_card(tmp_path: Path, bank: Bank) -> None:
+    times = [T0, T0 + timedelta(days=5), T0 + timedelta(days=9)]
+    with HistoryStore.open(tmp_path / "laptop.sqlite3") as laptop:
+        for at, score in zip(times, [35, 70, 90], strict=True):
+            save(laptop, bank, "cache", score, at)
+        export = tmp_path / "laptop.json"
+        with export.open("w") as out:
+            write_json(laptop.iter_attempts(), out, T0)
+        expected = laptop.progress()
+    with HistoryStore.open(tmp_path / "desktop.sqlite3") as desktop:
+        save(desktop, bank, "cache", 70, times[1])  # the same attempt, saved here too
+        save(desktop, bank, "queue", 50, times[2])
+        result = desktop.import_attempts(read_attempts(export))
+        assert (result.added, result.skipped) == (2, 1)
+        assert desktop.progress()["cache"] == expected["cache"]

@@ -83,12 +83,27 @@ def rebuild_card(conn: sqlite3.Connection, prompt_id: str) -> None:
         store_card(conn, card)
 
 
-def add_to_card(conn: sqlite3.Connection, prompt_id: str, score: int, at: datetime) -> None:
-    previous = load_card(conn, prompt_id)
-    if previous and previous.last_review_at and at < previous.last_review_at:
-        rebuild_card(conn, prompt_id)  # the attempt row is already inserted
-    else:
-        store_card(conn, review(previous, prompt_id, score, at))
+def add_to_cards(conn: sqlite3.Connection, graded: Iterable[tuple[str, int, datetime]]) -> None:
+    """Review cards with (prompt id, score, submitted_at) of newly inserted attempts.
+
+    Attempts newer than a card's last review update it in place; a prompt that gets one
+    older than that (an import of earlier history) is replayed once from all its attempts.
+    """
+    cards: dict[str, PromptCard | None] = {}
+    stale: set[str] = set()
+    for prompt_id, score, at in sorted(graded, key=lambda g: g[2]):
+        if prompt_id in stale:
+            continue
+        card = cards[prompt_id] if prompt_id in cards else load_card(conn, prompt_id)
+        if card and card.last_review_at and at < card.last_review_at:
+            stale.add(prompt_id)
+            continue
+        cards[prompt_id] = review(card, prompt_id, score, at)
+    for prompt_id, card in cards.items():
+        if card is not None and prompt_id not in stale:
+            store_card(conn, card)
+    for prompt_id in sorted(stale):
+        rebuild_card(conn, prompt_id)  # the attempt rows are already inserted
 
 
 def tally_points(conn: sqlite3.Connection, prompt_id: str, points: Iterable[PointOutcome]) -> None:

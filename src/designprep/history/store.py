@@ -288,7 +288,7 @@ class HistoryStore:
                     (attempt_uid(prompt.id, submitted, answer),),
                 ).fetchone()
                 return _attempt(row)
-            derived.add_to_card(conn, prompt.id, attempt.score, submitted)
+            derived.add_to_cards(conn, [(prompt.id, attempt.score, submitted)])
             derived.tally_points(conn, prompt.id, points)
             conn.execute("DELETE FROM drafts WHERE prompt_id = ?", (prompt.id,))
         return replace(attempt, id=new_id)
@@ -382,19 +382,19 @@ class HistoryStore:
         return int(row[0])
 
     def import_attempts(self, attempts: Iterable[Attempt]) -> ImportResult:
-        """Add attempts (ids ignored) in one transaction; ones already present are skipped."""
+        """Add attempts (ids ignored) in one transaction, oldest first; ones already present
+        (same prompt, submission time and answer) are skipped."""
         added = skipped = 0
-        touched: set[str] = set()
+        graded: list[tuple[str, int, datetime]] = []
         with self._write() as conn:
-            for a in attempts:
+            for a in sorted(attempts, key=lambda a: a.submitted_at):
                 if self._insert(conn, a) is None:
                     skipped += 1
                     continue
                 added += 1
-                touched.add(a.prompt_id)
+                graded.append((a.prompt_id, a.score, a.submitted_at))
                 derived.tally_points(conn, a.prompt_id, derived.points_from_json(a.result_json))
-            for prompt_id in sorted(touched):
-                derived.rebuild_card(conn, prompt_id)  # imports arrive in any time order
+            derived.add_to_cards(conn, graded)
         return ImportResult(added=added, skipped=skipped)
 
     # -- drafts ------------------------------------------------------------------------------
