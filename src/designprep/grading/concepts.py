@@ -55,8 +55,11 @@ def _allowed_edits(length: int) -> int:
 
 
 class ConceptMatcher:
-    def __init__(self, concepts: Sequence[Concept]) -> None:
+    def __init__(
+        self, concepts: Sequence[Concept], known_words: frozenset[str] = frozenset()
+    ) -> None:
         self.concepts = {c.id: c for c in concepts}
+        self._known = known_words  # real words are never typos of a concept
         self._exact: dict[str, str] = {}
         fuzzy: dict[str, str] = {}
         self.max_tokens = 1
@@ -98,7 +101,12 @@ class ConceptMatcher:
                 cid = self._exact.get(surface) or self._exact.get(stems)
                 if cid:
                     candidates.append((-(j + 1 - i), i, j + 1, cid, False))
-                elif len(surface) >= 5 and not toks[i].stop and not toks[j].stop:
+                elif (
+                    len(surface) >= 5
+                    and not toks[i].stop
+                    and not toks[j].stop
+                    and not (i == j and toks[i].text in self._known)
+                ):
                     windows.append((i, j + 1, surface))
         if windows and self._fuzzy_keys:
             candidates += self._fuzzy(windows)

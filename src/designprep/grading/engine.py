@@ -117,7 +117,7 @@ class PromptIndex:
     def __init__(self, prompt: Prompt, rubrics: Sequence[Rubric], idf: Idf) -> None:
         self.prompt = prompt
         self.concepts: list[tuple[Concept, str]] = [(c, r.id) for r in rubrics for c in r.concepts]
-        self.matcher = ConceptMatcher([c for c, _ in self.concepts])
+        self.matcher = ConceptMatcher([c for c, _ in self.concepts], idf.known_words)
         self._concept_idf = {
             concept_feature(c.id): max(
                 (idf(s) for s in content_stems(analyze(c.term))), default=idf.max
@@ -141,7 +141,7 @@ class PromptIndex:
                 for t in s.tokens:
                     if not t.stop and t.text.isalpha():
                         vocab.setdefault(t.text, t.stem)
-        self.spell = SpellFixer(vocab)
+        self.spell = SpellFixer(vocab, idf.known_words)
         self._char: Any = None
         self._char_phrases: Any = None
 
@@ -220,19 +220,29 @@ class Grader:
 def bank_idf(prompts: Any, rubrics: Any) -> Idf:
     """IDF over every sentence and rubric phrase in the bank: 'data' is cheap, 'vpc' is not."""
 
+    known: set[str] = set()
+
+    def content(text: str) -> list[str]:
+        tokens = [t for s in analyze(text) for t in s.tokens if not t.stop]
+        known.update(t.text for t in tokens)
+        return [t.stem for t in tokens]
+
     def docs() -> Any:
         for p in prompts:
             for text in (p.prompt, p.model_answer, *p.hints, *p.follow_ups):
                 for s in analyze(text):
-                    yield [t.stem for t in s.tokens if not t.stop]
+                    yield content(s.text)
         for r in rubrics:
             for c in r.concepts:
                 yield [stem(w) for w in c.term.lower().split()]
             for item in (*r.points, *r.red_flags):
                 for text in (item.text, *item.evidence):
-                    yield [t.stem for s in analyze(text) for t in s.tokens if not t.stop]
+                    yield content(text)
 
-    return Idf(docs())
+    idf = Idf(docs())
+    # Words the bank itself uses are real words: never "correct" them into another.
+    idf.known_words = frozenset(known)
+    return idf
 
 
 def grade_with_index(

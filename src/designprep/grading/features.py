@@ -43,6 +43,7 @@ class Idf:
             df.update(set(doc))
         self.n = n
         self.max = math.log((1 + n) / 1) + 1
+        self.known_words: frozenset[str] = frozenset()
         self._idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
 
     def __call__(self, term: str) -> float:
@@ -56,14 +57,20 @@ def content_stems(sentences: Sequence[Sentence]) -> list[str]:
 class SpellFixer:
     """Map a misspelt answer word to a word the rubric uses ('reproducable' -> 'reproduc')."""
 
-    def __init__(self, words: Mapping[str, str]) -> None:
+    def __init__(self, words: Mapping[str, str], known: frozenset[str] = frozenset()) -> None:
+        self._known = known  # real words of the bank, left alone
         self._stem_of = dict(words)  # surface -> stem
         self._stems = set(words.values())
         self._surfaces = list(words)
         self._cache: dict[str, str] = {}
 
     def __call__(self, surface: str, stem: str) -> str:
-        if stem in self._stems or len(surface) < 5 or not surface.isalpha():
+        if (
+            stem in self._stems
+            or len(surface) < 5
+            or not surface.isalpha()
+            or surface in self._known
+        ):
             return stem
         hit = self._cache.get(surface)
         if hit is None:
@@ -88,9 +95,13 @@ def sentence_features(
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     out: list[list[Feature]] = []
+    carried: str | None = None
     for sent in sentences:
         ms = by_sentence.get(sent.index, [])
-        owners = _owners(sent, [m for m in ms if m.concept_id in role_concepts])
+        roles = [m for m in ms if m.concept_id in role_concepts]
+        owners = _owners(sent, roles, carried)
+        if roles:
+            carried = roles[-1].concept_id
         starts = {m.first: m for m in ms}
         feats: list[Feature] = []
         k = 0
@@ -117,19 +128,22 @@ def sentence_features(
     return out
 
 
-def _owners(sent: Sentence, mentions: Sequence[Mention]) -> list[str | None]:
-    """The role concept each token belongs to: the one named in its clause, nearest before."""
+def _owners(sent: Sentence, mentions: Sequence[Mention], carried: str | None) -> list[str | None]:
+    """The role concept each token belongs to.
+
+    In a clause that names one, the nearest before (or the first after); in a clause that
+    names none, the nearest in the sentence ("MLflow for tracking, debugging and research");
+    in a sentence that names none, the last one named in the sentence before ("They ...").
+    """
     toks = sent.tokens
-    owners: list[str | None] = [None] * len(toks)
     if not mentions:
-        return owners
+        return [carried] * len(toks)
+    owners: list[str | None] = [None] * len(toks)
     clause_mentions: dict[int, list[Mention]] = {}
     for m in mentions:
         clause_mentions.setdefault(toks[m.first].clause, []).append(m)
     for k, t in enumerate(toks):
-        ms = clause_mentions.get(t.clause)
-        if not ms:
-            continue
+        ms = clause_mentions.get(t.clause) or list(mentions)
         before = [m for m in ms if m.first <= k]
         owners[k] = (before[-1] if before else ms[0]).concept_id
     return owners

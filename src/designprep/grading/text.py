@@ -43,6 +43,7 @@ _NEG_WORDS = frozenset(
 # never touch our servers". The others only reach forward: "use MLflow instead of W&B".
 _PREDICATE_CUES = frozenset("not never cannot".split())
 _COORDINATORS = frozenset("and or so then".split())
+_SCOPE_ENDS = _COORDINATORS | frozenset("we i you they".split())
 _CONDITIONALS = frozenset("if unless".split())
 _MODALS = frozenset("would could might".split())
 _FIRST_PERSON = frozenset("i we".split())
@@ -53,7 +54,8 @@ _CHOICE_VERBS = frozenset(
     "favors favours select selects selected recommend recommends go".split()
 )
 _CLAUSE_WORDS = frozenset(
-    "but whereas while although though however yet unlike except then otherwise".split()
+    "but whereas while although though however yet unlike except then otherwise "
+    "since because which whereby".split()
 )
 
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*")
@@ -195,7 +197,9 @@ def _wrapped_line(text: str, start: int, newline: int) -> bool:
 
 def analyze(text: str) -> list[Sentence]:
     """Split ``text`` into sentences of tokens with clause ids and negation scope."""
-    glued = _GLUE_RE.sub(r"\1_", text)  # same length: offsets stay valid
+    # Same length, so offsets stay valid: identifiers split at "_" (next_run_time), short
+    # symbol terms glue into one token (W&B -> w_b).
+    glued = _GLUE_RE.sub(r"\1_", text.replace("_", " "))
     sentences: list[Sentence] = []
     clause = 0
     for s_start, s_end in _sentence_spans(text):
@@ -231,9 +235,10 @@ def analyze(text: str) -> list[Sentence]:
                 is_cue = True
             if word in _CHOICE_VERBS:
                 choice_seen = True
-            if object_scope and word in _COORDINATORS and scope_words:
-                # "avoid W&B and host MLflow": the object cue's reach ends at the next verb
-                # phrase; predicate negation ("we don't X and Y") covers the whole clause.
+            if object_scope and word in _SCOPE_ENDS and scope_words:
+                # "avoid W&B and host MLflow", "to stop double charges we use keys": an
+                # object cue's reach ends at the next verb phrase or subject; predicate
+                # negation ("we don't X and Y") covers the whole clause.
                 negated = object_scope = False
             if is_cue:
                 negated = not negated
@@ -283,6 +288,6 @@ def is_prose(sentence: Sentence, concept_tokens: int = 0) -> bool:
         return False  # "MLflow, DVC, HIPAA, VPC" is a list even with an 'and' in it
     if concept_tokens / n > 0.5:
         return False
-    if n >= 4 and sentence.markers / n >= 0.12:
+    if n >= 4 and sentence.markers / n >= 0.06:
         return True
     return n <= 10  # a short note without function words still says something
