@@ -88,6 +88,8 @@ class ConceptMatcher:
         n = len(toks)
         candidates: list[tuple[int, int, int, str, bool]] = []  # (-len, start, end, id, fuzzy)
         windows: list[tuple[int, int, str]] = []
+        # Only a window holding a word the bank never uses can be a typo of a concept.
+        unknown = [not t.stop and t.text not in self._known for t in toks]
         for i in range(n):
             if toks[i].cue:
                 continue
@@ -105,7 +107,7 @@ class ConceptMatcher:
                     len(surface) >= 5
                     and not toks[i].stop
                     and not toks[j].stop
-                    and not (i == j and toks[i].text in self._known)
+                    and (not self._known or any(unknown[i : j + 1]))
                 ):
                     windows.append((i, j + 1, surface))
         if windows and self._fuzzy_keys:

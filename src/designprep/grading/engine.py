@@ -16,6 +16,7 @@ unless the answer is plainly about another prompt of the bank (see ``topic``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,8 +45,9 @@ from designprep.grading.result import (
     RedFlagResult,
     verdict_for,
 )
-from designprep.grading.text import Sentence, analyze, is_prose, stem
+from designprep.grading.text import Sentence, analyze, content_words, is_prose, stem
 from designprep.grading.topic import Relevance, TopicModel
+from designprep.grading.vectors import TfidfSpace, char_ngrams
 
 if TYPE_CHECKING:
     from designprep.bank.loader import Bank
@@ -142,8 +144,7 @@ class PromptIndex:
                     if not t.stop and t.text.isalpha():
                         vocab.setdefault(t.text, t.stem)
         self.spell = SpellFixer(vocab, idf.known_words)
-        self._char: Any = None
-        self._char_phrases: Any = None
+        self._char: TfidfSpace | None = None
 
     def weight(self, name: str) -> float:
         return self._concept_idf.get(name) or self._idf(name)
@@ -164,17 +165,15 @@ class PromptIndex:
 
     def char_similarity(self, texts: Sequence[str]) -> Any:
         """Cosine of character n-gram TF-IDF vectors: units (rows) x phrases (columns)."""
-        if self._char is None:
-            from sklearn.feature_extraction.text import TfidfVectorizer
+        import numpy as np
 
-            self._char = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True
-            )
-            self._char_phrases = self._char.fit_transform(
-                [*self.phrase_texts, self.prompt.model_answer]
-            )[: len(self.phrase_texts)]
-        units = self._char.transform(texts)
-        return (units @ self._char_phrases.T).toarray()
+        if self._char is None:
+            docs = [char_ngrams(t) for t in (*self.phrase_texts, self.prompt.model_answer)]
+            self._char = TfidfSpace(docs)
+        phrases = len(self.phrase_texts)
+        return np.array([self._char.similarities(char_ngrams(t))[:phrases] for t in texts]).reshape(
+            len(texts), phrases
+        )
 
 
 class Grader:
@@ -199,7 +198,7 @@ class Grader:
         return self._indexes[key]
 
     def warm_up(self) -> None:
-        """Build shared indexes and import scikit-learn ahead of the first grading."""
+        """Build the shared indexes ahead of the first grading."""
         for prompt in list(self.bank.prompts.values())[:1]:
             self.grade(prompt, "We would warm up the grader with a short sentence.")
 
@@ -223,15 +222,15 @@ def bank_idf(prompts: Any, rubrics: Any) -> Idf:
     known: set[str] = set()
 
     def content(text: str) -> list[str]:
-        tokens = [t for s in analyze(text) for t in s.tokens if not t.stop]
-        known.update(t.text for t in tokens)
-        return [t.stem for t in tokens]
+        words = content_words(text)
+        known.update(w for w, _ in words)
+        return [s for _, s in words]
 
     def docs() -> Any:
         for p in prompts:
             for text in (p.prompt, p.model_answer, *p.hints, *p.follow_ups):
-                for s in analyze(text):
-                    yield content(s.text)
+                for line in re.split(r"(?<=[.!?])\s+|\n", text):
+                    yield content(line)
         for r in rubrics:
             for c in r.concepts:
                 yield [stem(w) for w in c.term.lower().split()]
@@ -262,8 +261,8 @@ def grade_with_index(
         concept_tokens[m.sentence] += m.last - m.first
     prose = [is_prose(s, n) for s, n in zip(sentences, concept_tokens, strict=True)]
     units = _units(sentences, prose, feats, mentions, index.role_concepts)
-    unit_texts = [_unit_text(answer, sentences, u) for u in units]
-    char = index.char_similarity(unit_texts) if units else None
+    char = _char_similarity(index, answer, sentences, units)
+    sets = _UnitSets(units)
 
     def evidence(u: _Unit) -> Evidence:
         first, last = sentences[u.sentences[0]], sentences[u.sentences[-1]]
@@ -271,7 +270,7 @@ def grade_with_index(
 
     point_results: list[PointResult] = []
     for t in index.points:
-        sim, best = _best_match(t, units, char, flag=False)
+        sim, best = _best_match(t, sets, char, flag=False)
         assert isinstance(t.item, Point)
         credit = _clamp((sim - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM))
         status: PointStatus = (
@@ -293,8 +292,8 @@ def grade_with_index(
     flag_results: list[RedFlagResult] = []
     for t in index.flags:
         assert isinstance(t.item, RedFlag)
-        sim, best = _best_match(t, units, char, flag=True)
-        opp_sim, opp_best = _best_match(t, units, char, flag=True, opposite=True)
+        sim, best = _best_match(t, sets, char, flag=True)
+        opp_sim, opp_best = _best_match(t, sets, char, flag=True, opposite=True)
         flag_status: FlagStatus
         ev: Evidence | None
         if sim >= FLAG_AT and best is not None:
@@ -341,29 +340,58 @@ def _units(
     return units
 
 
-def _unit_text(answer: str, sentences: Sequence[Sentence], u: _Unit) -> str:
-    return answer[sentences[u.sentences[0]].start : sentences[u.sentences[-1]].end]
+def _char_similarity(
+    index: PromptIndex, answer: str, sentences: Sequence[Sentence], units: Sequence[_Unit]
+) -> Any:
+    """Character n-gram similarity, unit x phrase; a window takes its better sentence's."""
+    import numpy as np
+
+    rows = sorted({i for u in units for i in u.sentences})
+    if not rows:
+        return np.zeros((0, len(index.phrase_texts)))
+    per_sentence = index.char_similarity(
+        [answer[sentences[i].start : sentences[i].end] for i in rows]
+    )
+    at = {i: r for r, i in enumerate(rows)}
+    return np.vstack([per_sentence[[at[i] for i in u.sentences]].max(axis=0) for u in units])
+
+
+class _UnitSets:
+    """(said, said negated) feature names of each unit, per role mask, computed once."""
+
+    def __init__(self, units: Sequence[_Unit]) -> None:
+        self.units = units
+        self._cache: dict[tuple[int, frozenset[str] | None, bool], tuple[set[str], set[str]]] = {}
+
+    def get(self, ui: int, anchors: frozenset[str], flag: bool) -> tuple[set[str], set[str]]:
+        u = self.units[ui]
+        # Another tool named in the sentence: only the clauses owned by this target's
+        # tools (or by no tool) can satisfy it, so "MLflow for research" is not
+        # "W&B for research".
+        masked = bool(anchors) and (len(u.roles) >= 2 or bool(u.roles and not u.roles & anchors))
+        key = (ui, anchors if masked else None, flag)
+        hit = self._cache.get(key)
+        if hit is None:
+            feats = u.feats
+            if masked:
+                feats = tuple(f for f in feats if f.owner is None or f.owner in anchors)
+            if flag:  # "its cloud would receive PHI" explains a risk, it does not assert it
+                feats = tuple(f for f in feats if not f.hypothetical)
+            hit = ({f.name for f in feats if not f.negated}, {f.name for f in feats if f.negated})
+            self._cache[key] = hit
+        return hit
 
 
 def _best_match(
-    t: _Target, units: Sequence[_Unit], char: Any, *, flag: bool, opposite: bool = False
+    t: _Target, sets: _UnitSets, char: Any, *, flag: bool, opposite: bool = False
 ) -> tuple[float, int | None]:
     best_sim, best_unit = 0.0, None
-    for ui, u in enumerate(units):
+    for ui, u in enumerate(sets.units):
         if t.requires and not (t.requires & u.concepts):
             continue
         if flag and len(u.sentences) > 1:
             continue  # a red flag is asserted within one sentence
-        feats = u.feats
-        if t.anchors and (len(u.roles) >= 2 or (u.roles and not u.roles & t.anchors)):
-            # Another tool named in the sentence: only the clauses owned by this target's
-            # tools (or by no tool) can satisfy it, so "MLflow for research" is not
-            # "W&B for research".
-            feats = tuple(f for f in feats if f.owner is None or f.owner in t.anchors)
-        if flag:  # "its cloud would receive PHI" explains a risk, it does not assert it
-            feats = tuple(f for f in feats if not f.hypothetical)
-        pos = {f.name for f in feats if not f.negated}
-        neg = {f.name for f in feats if f.negated}
+        pos, neg = sets.get(ui, t.anchors, flag)
         for k, ph in enumerate(t.phrases):
             same = opp = 0.0
             for name, w in ph.pos.items():

@@ -50,7 +50,6 @@ et al. (2011) data, never fitted on grades (see benchmarks/accuracy.py).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,6 +70,7 @@ from designprep.grading.result import (
     verdict_for,
 )
 from designprep.grading.text import Sentence, Token, analyze
+from designprep.grading.vectors import char_ngrams
 
 QUESTION_WEIGHT = 0.3  # weight of a reference word the question already gives away
 OPPOSITE_CREDIT = 0.3  # a reference word said with the opposite polarity counts this much
@@ -80,7 +80,6 @@ CONTENT_TOP = 90  # peers mode: reference content reaching this percentile of pe
 MIN_PEERS = 3  # fewer peers than this and peers mode falls back to reference only
 CURVE_POWER = 0.5  # score = 100 x coverage ** CURVE_POWER, as in rubric mode
 COVERED_AT, PARTIAL_AT = 0.6, 0.3  # point recall -> status
-CHAR_NGRAMS = (3, 5)
 
 # (component, weight): the hand-chosen average behind the coverage.
 Weights = tuple[tuple[str, float], ...]
@@ -208,26 +207,6 @@ def _recall(index: ReferenceIndex, terms: Sequence[_Term], ans: _Answer) -> floa
     if not total:
         return 0.0
     return sum(t.weight * index.credit(t, ans) for t in terms) / total
-
-
-_SPACES_RE = re.compile(r"\s\s+")
-
-
-def char_ngrams(text: str, sizes: tuple[int, int] = CHAR_NGRAMS) -> list[str]:
-    """Character n-grams inside word boundaries, padded with a space each side.
-
-    The same n-grams as scikit-learn's ``TfidfVectorizer(analyzer="char_wb")``.
-    """
-    lo, hi = sizes
-    grams: list[str] = []
-    for word in _SPACES_RE.sub(" ", text.lower()).split():
-        w = f" {word} "
-        for n in range(lo, hi + 1):
-            if len(w) <= n:
-                grams.append(w)  # a short word counts once, whole
-                break
-            grams.extend(w[i : i + n] for i in range(len(w) - n + 1))
-    return grams
 
 
 def char_tfidf(texts: Sequence[str]) -> list[dict[str, float]]:

@@ -43,7 +43,7 @@ _NEG_WORDS = frozenset(
 # never touch our servers". The others only reach forward: "use MLflow instead of W&B".
 _PREDICATE_CUES = frozenset("not never cannot".split())
 _COORDINATORS = frozenset("and or so then".split())
-_SCOPE_ENDS = _COORDINATORS | frozenset("we i you they".split())
+_SUBJECTS = frozenset("we i you they".split())
 _CONDITIONALS = frozenset("if unless".split())
 _MODALS = frozenset("would could might".split())
 _FIRST_PERSON = frozenset("i we".split())
@@ -195,6 +195,20 @@ def _wrapped_line(text: str, start: int, newline: int) -> bool:
     return text[start:newline].strip() != ""
 
 
+def content_words(text: str) -> list[tuple[str, str]]:
+    """(word, stem) of every content word, tokenised exactly as ``analyze`` does.
+
+    The fast path for corpus statistics, which need no sentences, clauses or polarity.
+    """
+    glued = _GLUE_RE.sub(r"\1_", text.replace("_", " "))
+    out = []
+    for m in _TOKEN_RE.finditer(glued):
+        word, is_cue = _token_form(m.group())
+        if not is_cue and word not in STOPWORDS:
+            out.append((word, stem(word.replace("_", ""))))
+    return out
+
+
 def analyze(text: str) -> list[Sentence]:
     """Split ``text`` into sentences of tokens with clause ids and negation scope."""
     # Same length, so offsets stay valid: identifiers split at "_" (next_run_time), short
@@ -235,10 +249,14 @@ def analyze(text: str) -> list[Sentence]:
                 is_cue = True
             if word in _CHOICE_VERBS:
                 choice_seen = True
-            if object_scope and word in _SCOPE_ENDS and scope_words:
-                # "avoid W&B and host MLflow", "to stop double charges we use keys": an
-                # object cue's reach ends at the next verb phrase or subject; predicate
-                # negation ("we don't X and Y") covers the whole clause.
+            if (
+                scope_words
+                and negated
+                and (word in _SUBJECTS or (object_scope and word in _COORDINATORS))
+            ):
+                # A new subject ends any negation ("if it isn't connected we send a
+                # push"); an object cue's reach also ends at the next verb phrase ("avoid
+                # W&B and host MLflow"), while "we don't X and Y" negates both.
                 negated = object_scope = False
             if is_cue:
                 negated = not negated

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from designprep.bank.models import Prompt, Rubric
-from designprep.grading.text import analyze
+from designprep.grading.text import content_words
+from designprep.grading.vectors import TfidfSpace
 
 FULL_AT = 0.70  # similarity to this prompt / to the closest prompt, from which relevance is 1
 ZERO_AT = 0.40  # ... and below which it is 0
@@ -36,30 +36,22 @@ def _doc(prompt: Prompt, rubrics: Sequence[Rubric]) -> str:
     return "\n".join(parts)
 
 
-def _identity(stems: list[str]) -> list[str]:
-    return stems
-
-
 def content_stems_of(text: str) -> list[str]:
-    return [t.stem for s in analyze(text) for t in s.tokens if not t.stop]
+    return [s for _, s in content_words(text)]
 
 
 class TopicModel:
     def __init__(self, prompts: Sequence[Prompt], rubrics: Mapping[str, Rubric]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         self.ids = [p.id for p in prompts]
         self._row = {pid: i for i, pid in enumerate(self.ids)}
         docs = [content_stems_of(_doc(p, [rubrics[r] for r in p.rubrics])) for p in prompts]
-        self._vectorizer: Any = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
-        self._matrix: Any = self._vectorizer.fit_transform(docs) if docs else None
+        self._space = TfidfSpace(docs)
 
     def relevance(self, prompt_id: str, stems: list[str]) -> Relevance:
         row = self._row.get(prompt_id)
         if row is None or len(self.ids) < 2 or not stems:
             return Relevance(1.0, 1.0, prompt_id)
-        vec = self._vectorizer.transform([stems])
-        sims = (self._matrix @ vec.T).toarray().ravel()
+        sims = self._space.similarities(stems)
         best = int(sims.argmax())
         if sims[best] <= 0:
             return Relevance(1.0, 1.0, prompt_id)
