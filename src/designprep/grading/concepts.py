@@ -75,6 +75,7 @@ class ConceptMatcher:
                 if len(key) >= 5:
                     fuzzy.setdefault(key, c.id)
         self._fuzzy_keys = list(fuzzy)
+        self._prefixes = {key[:k] for key in self._exact for k in range(1, len(key) + 1)}
         self._fuzzy_ids = [fuzzy[k] for k in self._fuzzy_keys]
 
     def find(self, sentences: Sequence[Sentence]) -> list[Mention]:
@@ -95,21 +96,24 @@ class ConceptMatcher:
                 continue
             surface = ""
             stems = ""
+            typo_possible = not self._known
             for j in range(i, min(n, i + self.max_tokens)):
                 if toks[j].cue:
                     break
                 surface += toks[j].text.replace("_", "")
                 stems += toks[j].stem
+                typo_possible = typo_possible or unknown[j]
                 cid = self._exact.get(surface) or self._exact.get(stems)
                 if cid:
                     candidates.append((-(j + 1 - i), i, j + 1, cid, False))
-                elif (
-                    len(surface) >= 5
-                    and not toks[i].stop
-                    and not toks[j].stop
-                    and (not self._known or any(unknown[i : j + 1]))
-                ):
+                elif typo_possible and len(surface) >= 5 and not toks[i].stop and not toks[j].stop:
                     windows.append((i, j + 1, surface))
+                if (
+                    not typo_possible
+                    and surface not in self._prefixes
+                    and stems not in self._prefixes
+                ):
+                    break  # no concept name starts like this window
         if windows and self._fuzzy_keys:
             candidates += self._fuzzy(windows)
         # Longest first, exact before fuzzy, then left to right; no overlaps.

@@ -101,6 +101,7 @@ class _Target:
     first_phrase: int  # column of its first phrase in the char-similarity matrix
     anchors: frozenset[str]  # concepts its phrases name: they bind roles
     requires: frozenset[str]
+    names: frozenset[str]  # every feature of every phrasing
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ class PromptIndex:
                 phrases.append(_Phrase(text, pos, neg, total))
                 self.phrase_texts.append(text)
         requires = frozenset(item.requires_any) if isinstance(item, Point) else frozenset()
-        return _Target(item, rubric_id, tuple(phrases), first, frozenset(anchors), requires)
+        names = frozenset(n for ph in phrases for n in (*ph.pos, *ph.neg))
+        return _Target(item, rubric_id, tuple(phrases), first, frozenset(anchors), requires, names)
 
     def char_similarity(self, texts: Sequence[str]) -> Any:
         """Cosine of character n-gram TF-IDF vectors: units (rows) x phrases (columns)."""
@@ -361,6 +363,7 @@ class _UnitSets:
 
     def __init__(self, units: Sequence[_Unit]) -> None:
         self.units = units
+        self._plain = [_split(u.feats) for u in units]
         self._cache: dict[tuple[int, frozenset[str] | None, bool], tuple[set[str], set[str]]] = {}
 
     def get(self, ui: int, anchors: frozenset[str], flag: bool) -> tuple[set[str], set[str]]:
@@ -369,6 +372,8 @@ class _UnitSets:
         # tools (or by no tool) can satisfy it, so "MLflow for research" is not
         # "W&B for research".
         masked = bool(anchors) and (len(u.roles) >= 2 or bool(u.roles and not u.roles & anchors))
+        if not masked and not flag:
+            return self._plain[ui]
         key = (ui, anchors if masked else None, flag)
         hit = self._cache.get(key)
         if hit is None:
@@ -377,9 +382,12 @@ class _UnitSets:
                 feats = tuple(f for f in feats if f.owner is None or f.owner in anchors)
             if flag:  # "its cloud would receive PHI" explains a risk, it does not assert it
                 feats = tuple(f for f in feats if not f.hypothetical)
-            hit = ({f.name for f in feats if not f.negated}, {f.name for f in feats if f.negated})
-            self._cache[key] = hit
+            hit = self._cache[key] = _split(feats)
         return hit
+
+
+def _split(feats: Sequence[Feature]) -> tuple[set[str], set[str]]:
+    return {f.name for f in feats if not f.negated}, {f.name for f in feats if f.negated}
 
 
 def _best_match(
@@ -392,6 +400,8 @@ def _best_match(
         if flag and len(u.sentences) > 1:
             continue  # a red flag is asserted within one sentence
         pos, neg = sets.get(ui, t.anchors, flag)
+        if t.names.isdisjoint(pos) and t.names.isdisjoint(neg):
+            continue  # shares no word with any phrasing: recall 0, below every threshold
         for k, ph in enumerate(t.phrases):
             same = opp = 0.0
             for name, w in ph.pos.items():
