@@ -129,6 +129,8 @@ def test_history_json_csv_and_filters(
     since_date = (NOW - timedelta(days=3)).astimezone().date().isoformat()
     _, out, _ = cli(capsys, "history", "--json", "--since", since_date)
     assert {r["id"] for r in json.loads(out)} >= {4, 5}
+    _, out, _ = cli(capsys, "history", "--json", "--since", "yesterday")
+    assert [r["id"] for r in json.loads(out)] == [5]
 
     code, _, err = cli(capsys, "history", "--since", "last tuesday")
     assert code == 1 and err.count("\n") == 1 and "--since: 'last tuesday'" in err

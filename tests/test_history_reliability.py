@@ -59,6 +59,17 @@ def writer(path: Path, tag: str, count: int, pause: bool = False) -> subprocess.
     )
 
 
+def read_line(proc: subprocess.Popen[str]) -> str:
+    """The writer's next line; its stderr in the failure message if it stopped instead."""
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        proc.wait(timeout=30)
+        err = proc.stderr.read() if proc.stderr else ""
+        raise AssertionError(f"writer exited with {proc.returncode}: {err}")
+    return line.strip()
+
+
 def check_file(path: Path) -> int:
     """integrity_check passes and the derived cards agree with the attempts; returns the count."""
     conn = sqlite3.connect(path)
@@ -149,12 +160,11 @@ def test_parallel_writers_on_a_fresh_file_all_land(tmp_path: Path) -> None:
 def test_sigkill_while_saving_keeps_every_committed_attempt(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     proc = writer(path, "loop", -1)
-    assert proc.stdout is not None
-    committed = [int(proc.stdout.readline()) for _ in range(15)]
+    committed = [int(read_line(proc)) for _ in range(15)]
     os.kill(proc.pid, signal.SIGKILL)  # mid-way through a later save
-    rest, _ = proc.communicate(timeout=30)
+    rest, err = proc.communicate(timeout=30)
     committed += [int(line) for line in rest.split()]
-    assert proc.returncode == -signal.SIGKILL
+    assert proc.returncode == -signal.SIGKILL, err
     count = check_file(path)
     # at most one more: committed, but killed before it printed its id
     assert count in (len(committed), len(committed) + 1)
@@ -164,9 +174,8 @@ def test_sigkill_while_saving_keeps_every_committed_attempt(tmp_path: Path) -> N
 def test_sigkill_inside_the_transaction_rolls_back_the_whole_save(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     proc = writer(path, "pause", 10, pause=True)
-    assert proc.stdout is not None
-    lines = [proc.stdout.readline().strip() for _ in range(3)]
-    assert lines[2] == "inside", (lines, proc.stderr.read() if proc.stderr else "")
+    lines = [read_line(proc) for _ in range(3)]
+    assert lines[2] == "inside", lines
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=30)
     assert check_file(path) == 2  # the interrupted attempt is absent

@@ -35,7 +35,10 @@ from designprep.history.transfer import (
 )
 
 TABLE_LIMIT = 20
-SINCE_HELP = "only attempts since WHEN: a date (2025-01-31), a date-time, or an age (7d, 12h, 2w)"
+SINCE_HELP = (
+    "only attempts since WHEN: a date (2025-01-31), a date-time, an age (7d, 12h, 2w), "
+    "today or yesterday"
+)
 _AGE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _AGE_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -149,6 +152,9 @@ def parse_since(value: str | None, option: str = "--since") -> datetime | None:
     """A date (local midnight), a date-time (local unless it names a zone) or an age."""
     if value is None:
         return None
+    named = {"today": 0, "yesterday": 1}.get(value.strip().lower())
+    if named is not None:
+        return utc(datetime.combine(datetime.now().date() - timedelta(days=named), time()))
     age = _AGE.match(value)
     if age:
         return now() - timedelta(**{_AGE_UNITS[age.group(2)]: int(age.group(1))})
@@ -156,8 +162,8 @@ def parse_since(value: str | None, option: str = "--since") -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise UserError(
-            f"{option}: '{value}' is not a date (2025-01-31), a date-time or an age like "
-            "7d, 12h, 2w"
+            f"{option}: '{value}' is not a date (2025-01-31), a date-time, an age like "
+            "7d, 12h, 2w, or today/yesterday"
         ) from None
     if len(value.strip()) == 10:  # a bare date: from the start of that local day
         parsed = datetime.combine(parsed.date(), time())

@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -99,8 +100,16 @@ def _ensure_folder(folder: Path) -> None:
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse foreign databases and newer schemas before writing anything."""
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    # one read transaction: another process may be creating the schema meanwhile, and
+    # reading its header before and its tables after would look like a foreign file
+    conn.execute("BEGIN")
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        objects = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")  # only read
     if app_id == schema.APPLICATION_ID:
         if version > schema.SCHEMA_VERSION:
             raise HistoryError(
@@ -110,9 +119,23 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
                 path,
             )
         return
-    objects = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
     if app_id != 0 or objects:
         raise corrupt(path, "not a designprep history (an SQLite database of another program)")
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new file to WAL. The switch needs a moment alone with the file and, unlike
+    other statements, does not wait on busy_timeout, so retry while others open it too."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return  # (a file system without WAL support answers with another mode: fine)
+        except sqlite3.OperationalError as exc:
+            busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _attempt(row: Sequence[Any]) -> Attempt:
@@ -183,7 +206,7 @@ class HistoryStore:
                 check_same_thread=False,  # the TUI saves drafts from worker threads
             )
             _check_identity(conn, path)
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             schema.migrate(conn)
         except sqlite3.Error as exc:
