@@ -425,7 +425,9 @@ def _best_match(
                 ):
                     continue
             else:
-                recall = (same + OPPOSITE_CREDIT * opp) / ph.total
+                # Negation scope is approximate, so a few words on the other side of it
+                # do not matter; a sentence that mostly says the opposite earns little.
+                recall = (same + (opp if same >= opp else OPPOSITE_CREDIT * opp)) / ph.total
             sim = W_RECALL * recall + W_CHAR * float(char[ui, t.first_phrase + k])
             if sim > best_sim:
                 best_sim, best_unit = sim, ui
