@@ -157,7 +157,7 @@ def test_score_arithmetic_adds_up(tiny_grader: Grader) -> None:
     )
     bd = result.breakdown
     assert abs(sum(c.points for c in bd.components) / 100 - bd.coverage) < 1e-3
-    expected = bd.curved - bd.red_flag_penalty - bd.hint_penalty
+    expected = bd.curved * bd.relevance - bd.red_flag_penalty - bd.hint_penalty
     assert result.score == round(min(100, max(0, expected)))
     assert any("score" in line for line in bd.explain())
 

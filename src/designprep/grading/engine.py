@@ -8,7 +8,7 @@ coverage = points x 0.70 + gate x (concepts x 0.18 + overlap x 0.12), where
 gate = min(1, points / 0.5): naming concepts and echoing the model answer only pay once
 the answer actually reasons (and points of shared rubrics, such as interview structure,
 are gated the same way by the prompt's own points).
-score = 100 x (coverage x relevance) ** 0.5 - red-flag penalties - hints x hint_penalty,
+score = 100 x coverage ** 0.5 x relevance - red-flag penalties - hints x hint_penalty,
 clamped to 0-100. The square root is the partial credit an interviewer gives: half the
 reasoning is a borderline answer (~70), not a failing one (~50). ``relevance`` is 1
 unless the answer is plainly about another prompt of the bank (see ``topic``).
@@ -524,11 +524,14 @@ def _score(
         Component("model-answer overlap", o_val, W_OVERLAP, gate * o_val * W_OVERLAP, gate_note),
     )
     coverage = sum(c.points for c in components) / 100
-    effective = _clamp((coverage * topic.factor - CURVE_FLOOR) / (1 - CURVE_FLOOR))
+    effective = _clamp((coverage - CURVE_FLOOR) / (1 - CURVE_FLOOR))
     curved = 100 * effective**CURVE_POWER
+    # Relevance scales the curved score, not the coverage: the curve's generosity to
+    # partial answers is for answers to this question.
+    relevant = curved * topic.factor
     flag_penalty = sum(f.penalty for f in flags if f.status == "raised")
     hint_penalty = float(max(0, hints_used) * prompt.hint_penalty)
-    score = round(min(100.0, max(0.0, curved - flag_penalty - hint_penalty)))
+    score = round(min(100.0, max(0.0, relevant - flag_penalty - hint_penalty)))
     breakdown = Breakdown(
         components=components,
         coverage=round(coverage, 4),

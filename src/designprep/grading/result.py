@@ -84,7 +84,7 @@ class Breakdown:
     coverage: float  # sum of component points / 100
     relevance: float  # 1, or less when the answer is about another prompt
     closest_prompt: str  # the bank prompt the answer is most similar to
-    curved: float  # 100 x (coverage x relevance) ** CURVE_POWER, see engine
+    curved: float  # 100 x coverage ** CURVE_POWER, before relevance; see engine
     red_flag_penalty: float
     hint_penalty: float
     score: int
@@ -96,12 +96,12 @@ class Breakdown:
             for c in self.components
         ]
         lines.append(f"{'coverage':<22} {self.coverage * 100:28.1f}")
+        lines.append(f"{'curved (partial credit)':<22} {self.curved:28.1f}   (100 x √coverage)")
         if self.relevance < 1:
             lines.append(
                 f"{'relevance':<22} {'x ' + format(self.relevance, '.2f'):>28}"
-                f"   (closer to '{self.closest_prompt}')"
+                f"   (answer is closer to '{self.closest_prompt}')"
             )
-        lines.append(f"{'curved (partial credit)':<22} {self.curved:27.1f}   (100 x √coverage)")
         if self.red_flag_penalty:
             lines.append(f"{'red flags':<22} {-self.red_flag_penalty:28.1f}")
         if self.hint_penalty:
