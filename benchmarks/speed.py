@@ -36,7 +36,7 @@ def answer_of(words: int, corpus: list[str]) -> str:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -62,7 +62,8 @@ def main() -> None:
             grader.grade(prompt, answer)
             times.append((time.perf_counter() - start) * 1000)
         median = statistics.median(times)
-        print(f"{words:>6} {median:>10.1f} {percentile(times, 0.95):>8.1f} {median / words * 100:>17.2f}")
+        p95 = percentile(times, 0.95)
+        print(f"{words:>6} {median:>10.1f} {p95:>8.1f} {median / words * 100:>17.2f}")
 
     exe = shutil.which("designprep", path=str(Path(sys.executable).parent)) or "designprep"
     with tempfile.TemporaryDirectory() as home:
@@ -75,8 +76,9 @@ def main() -> None:
             start = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True, env=env)
             walls.append(time.perf_counter() - start)
+    median = statistics.median(walls)
     print(
-        f"cold `designprep grade` (600 words, new process): median {statistics.median(walls):.2f} s, "
+        f"cold `designprep grade` (600 words, new process): median {median:.2f} s, "
         f"min {min(walls):.2f} s, max {max(walls):.2f} s over {len(walls)} runs"
     )
 
