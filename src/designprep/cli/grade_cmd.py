@@ -17,7 +17,7 @@ from designprep.cli.common import (
     print_jsonl,
     read_text_file,
 )
-from designprep.cli.report import render
+from designprep.cli.report import render, use_colour
 from designprep.grading import AnswerError, Grader, GradeResult
 
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
     else:
-        print(render(result, prompt, model_answer=args.model_answer))
+        print(render(result, prompt, model_answer=args.model_answer, colour=use_colour(sys.stdout)))
     return 0
 
 

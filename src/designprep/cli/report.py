@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+from typing import TextIO
 
 from designprep.bank import Prompt
 from designprep.grading import GradeResult
 
 _POINT_MARK = {"covered": "✓", "partial": "~", "missed": "✗"}
 _CONCEPT_MARK = {"found": "✓", "rejected": "⊘", "listed": "·", "missed": "✗"}
+_COLOURS = {"✓": "32", "~": "33", "✗": "31", "⊘": "36", "·": "2", "!": "1;31"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour for a terminal, unless NO_COLOR is set (https://no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
 
 def _quote(text: str, width: int = 96) -> str:
@@ -18,36 +30,45 @@ def _quote(text: str, width: int = 96) -> str:
     return f"      “{one_line}”"
 
 
-def render(result: GradeResult, prompt: Prompt, *, model_answer: bool = False) -> str:
+def render(
+    result: GradeResult, prompt: Prompt, *, model_answer: bool = False, colour: bool = False
+) -> str:
+    def mark(symbol: str) -> str:
+        return _paint(symbol, _COLOURS[symbol], colour)
+
+    def heading(text: str) -> str:
+        return _paint(text, "1", colour)
+
     out = [
         f"{prompt.id} — {prompt.title}",
-        f"Score {result.score}/100   {result.verdict}",
+        heading(f"Score {result.score}/100   {result.verdict}"),
         "",
-        "Reasoning points",
+        heading("Reasoning points"),
     ]
     for p in result.points:
-        out.append(f"  {_POINT_MARK[p.status]} {p.text}  [{p.status}, {p.similarity:.2f}]")
+        out.append(f"  {mark(_POINT_MARK[p.status])} {p.text}  [{p.status}, {p.similarity:.2f}]")
         if p.evidence:
             out.append(_quote(p.evidence.text))
-    out += ["", "Key concepts"]
+    out += ["", heading("Key concepts")]
     for c in result.concepts:
         label = {"rejected": "rejected", "listed": "listed only, not used in a sentence"}.get(
             c.status, c.status
         )
-        out.append(f"  {_CONCEPT_MARK[c.status]} {c.term}  [{label}]")
+        out.append(f"  {mark(_CONCEPT_MARK[c.status])} {c.term}  [{label}]")
         if c.evidence and c.status in {"found", "rejected"}:
             out.append(_quote(c.evidence.text))
     if result.red_flags:
-        out += ["", "Red flags"]
+        out += ["", heading("Red flags")]
         for f in result.red_flags:
-            mark = {"raised": "!", "rejected": "✓", "clear": "✓"}[f.status]
+            symbol = {"raised": "!", "rejected": "✓", "clear": "✓"}[f.status]
             cost = f"  -{f.penalty:g}" if f.status == "raised" else ""
-            out.append(f"  {mark} {f.text}  [{f.status}]{cost}")
+            out.append(f"  {mark(symbol)} {f.text}  [{f.status}]{cost}")
             if f.evidence:
                 out.append(_quote(f.evidence.text))
-    out += ["", "Score arithmetic", *("  " + line for line in result.breakdown.explain())]
+    out += ["", heading("Score arithmetic")]
+    out += ["  " + line for line in result.breakdown.explain()]
     if model_answer:
-        out += ["", "Model answer", textwrap.indent(prompt.model_answer.strip(), "  ")]
+        out += ["", heading("Model answer"), textwrap.indent(prompt.model_answer.strip(), "  ")]
     if prompt.follow_ups:
-        out += ["", "Follow-up questions"] + [f"  • {q}" for q in prompt.follow_ups]
+        out += ["", heading("Follow-up questions")] + [f"  • {q}" for q in prompt.follow_ups]
     return "\n".join(out)
