@@ -247,3 +247,22 @@ def test_committed_schema_files_are_current() -> None:
         assert json.loads((root / f"{kind}.schema.json").read_text()) == schema, (
             f"schema/{kind}.schema.json is stale: run 'designprep schema --write schema'"
         )
+
+
+def test_validate_warns_about_phrases_too_short_to_match(tmp_path: Path) -> None:
+    import shutil
+
+    bank = tmp_path / "bank"
+    shutil.copytree(TINY_BANK, bank)
+    rubric = bank / "rubrics" / "url-short.yaml"
+    text = rubric.read_text().replace(
+        "      - cache the popular links so redirects skip the database",
+        "      - cache the popular links so redirects skip the database\n      - the redis",
+    )
+    rubric.write_text(text)
+    line = text.splitlines().index("      - the redis") + 1
+    proc = run_cli("validate", "--bank", str(bank))
+    assert f"url-short.yaml:{line}: points[0].evidence[2]: 'the redis' has fewer than two" in (
+        proc.stdout
+    )
+    assert proc.returncode == 0  # a warning, not a failure

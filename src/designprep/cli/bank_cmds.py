@@ -10,8 +10,10 @@ from typing import Any
 
 from designprep.bank import DIFFICULTIES, Bank, Prompt, Rubric, UnknownPromptError
 from designprep.bank.problems import display_path
+from designprep.bank.yaml_source import read_yaml
 from designprep.cli.common import UserError, add_bank_option, load, print_json
 from designprep.grading import Grader
+from designprep.grading.engine import UnusablePhrase
 
 MODEL_ANSWER_MIN = 85
 SAMPLE_TOLERANCE = 15
@@ -148,6 +150,7 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
                     "ok": abs(graded - sample.score) <= SAMPLE_TOLERANCE,
                 }
             )
+        warnings = [_unusable_problem(bank, u) for u in grader.index(prompt).unusable]
         problems = []
         path = display_path(bank.prompt_files[prompt.id])
         if model < MODEL_ANSWER_MIN:
@@ -159,9 +162,40 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
                     f"(more than {SAMPLE_TOLERANCE} apart)"
                 )
         report.append(
-            {"id": prompt.id, "model_answer": model, "samples": samples, "problems": problems}
+            {
+                "id": prompt.id,
+                "model_answer": model,
+                "samples": samples,
+                "problems": problems,
+                "warnings": warnings,
+            }
         )
     return report
+
+
+def _unusable_problem(bank: Bank, phrase: UnusablePhrase) -> str:
+    """Where a too-short rubric phrase is written, for the author to lengthen it."""
+    rubric = bank.rubrics[phrase.rubric]
+    path = bank.rubric_files[phrase.rubric]
+    for section in ("points", "red_flags"):
+        for i, item in enumerate(getattr(rubric, section)):
+            if item.id == phrase.item_id:
+                loc: tuple[str | int, ...] = (
+                    (section, i, "text")
+                    if phrase.index == 0
+                    else (section, i, "evidence", phrase.index - 1)
+                )
+                line = read_yaml(path).line_of(loc)
+                field = (
+                    ".".join(str(x) for x in loc[:1])
+                    + f"[{i}]."
+                    + ("text" if phrase.index == 0 else f"evidence[{phrase.index - 1}]")
+                )
+                return (
+                    f"{display_path(path)}:{line}: {field}: '{phrase.text}' has fewer than two "
+                    "content words, so it is ignored (it would match any sentence naming them)"
+                )
+    return f"{display_path(path)}: '{phrase.text}' is too short to match"
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -177,8 +211,11 @@ def run_validate(args: argparse.Namespace) -> int:
         ]
     report = self_test(bank, prompts)
     problems += [msg for r in report for msg in r["problems"]]
+    warnings = sorted({msg for r in report for msg in r["warnings"]})
     if args.json:
-        print_json({"prompts": report, "problems": problems, "ok": not problems})
+        print_json(
+            {"prompts": report, "problems": problems, "warnings": warnings, "ok": not problems}
+        )
         return 1 if problems else 0
     width = max((len(r["id"]) for r in report), default=10)
     for r in report:
@@ -188,11 +225,14 @@ def run_validate(args: argparse.Namespace) -> int:
         )
         print(f"{mark} {r['id']:<{width}}  model {r['model_answer']:>3}   samples {samples}")
     print()
+    for msg in warnings:
+        print(f"warning: {msg}")
     for msg in problems:
         print(f"error: {msg}")
     files = len(bank.prompt_files) + len(bank.rubric_files)
     print(
-        f"{len(report)} prompt(s) self-tested, {files} file(s) loaded, {len(problems)} problem(s)"
+        f"{len(report)} prompt(s) self-tested, {files} file(s) loaded, "
+        f"{len(problems)} problem(s), {len(warnings)} warning(s)"
     )
     return 1 if problems else 0
 

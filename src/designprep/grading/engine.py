@@ -84,6 +84,16 @@ def check_answer(answer: str) -> str:
 
 
 @dataclass(frozen=True)
+class UnusablePhrase:
+    """A rubric phrase with fewer than two content words: it could match any sentence."""
+
+    rubric: str
+    item_id: str
+    index: int  # 0 is the item's text, 1.. its evidence phrases
+    text: str
+
+
+@dataclass(frozen=True)
 class _Phrase:
     text: str
     pos: dict[str, float]
@@ -129,6 +139,7 @@ class PromptIndex:
         }
         self._idf = idf
         self.phrase_texts: list[str] = []
+        self.unusable: list[UnusablePhrase] = []  # phrases too short to match, for authors
         self.points = [self._target(p, r.id) for r in rubrics for p in r.points]
         self.flags = [self._target(f, r.id) for r in rubrics for f in r.red_flags]
         self.role_concepts = frozenset().union(*(t.anchors for t in self.points + self.flags))
@@ -154,13 +165,15 @@ class PromptIndex:
         first = len(self.phrase_texts)
         phrases = []
         anchors: set[str] = set()
-        for text in (item.text, *item.evidence):
+        for k, text in enumerate((item.text, *item.evidence)):
             pos, neg = phrase_weights(text, self.matcher, self.weight)
             anchors |= {n[1:] for n in (*pos, *neg) if n.startswith("#")}
             total = sum(pos.values()) + sum(neg.values())
             if len(pos) + len(neg) >= MIN_PHRASE_FEATURES:
                 phrases.append(_Phrase(text, pos, neg, total))
                 self.phrase_texts.append(text)
+            else:
+                self.unusable.append(UnusablePhrase(rubric_id, item.id, k, text))
         requires = frozenset(item.requires_any) if isinstance(item, Point) else frozenset()
         names = frozenset(n for ph in phrases for n in (*ph.pos, *ph.neg))
         return _Target(item, rubric_id, tuple(phrases), first, frozenset(anchors), requires, names)
