@@ -92,7 +92,6 @@ def ids_in(path: Path) -> set[int]:
 # does (cli.grade_cmd.save_attempt), so both processes write at the same moment.
 GRADER = """
 import sys, time
-from datetime import UTC, datetime
 from pathlib import Path
 from designprep.bank import load_bank
 from designprep.cli.grade_cmd import save_attempt
@@ -101,12 +100,11 @@ from designprep.grading import Grader
 bank_dir, prompt_id, answer, gate = sys.argv[1:5]
 bank = load_bank([Path(bank_dir)], include_bundled=False)
 prompt = bank.prompt(prompt_id)
-started = datetime.now(UTC)
 result = Grader(bank).grade(prompt, answer)
 Path(gate + "." + prompt_id).touch()
 while not Path(gate).exists():
     time.sleep(0.002)
-save_attempt(bank, prompt, answer, result, started)
+save_attempt(bank, prompt, answer, result)
 print(result.score)
 """
 

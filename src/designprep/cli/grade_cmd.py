@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
 from designprep.bank import Bank, Prompt, UnknownPromptError
@@ -67,13 +66,12 @@ def run(args: argparse.Namespace) -> int:
     bank = load(args)
     prompt = _prompt(bank, args.prompt_id)
     answer = args.answer if args.answer is not None else read_text_file(args.answer_file)
-    started = datetime.now(UTC)
     try:
         result = Grader(bank).grade(prompt, answer, hints_used=args.hints_used)
     except AnswerError as exc:
         raise UserError(str(exc)) from None
     if not args.no_save:
-        save_attempt(bank, prompt, answer, result, started)
+        save_attempt(bank, prompt, answer, result)
     if args.json:
         print_json(result.to_dict())
     else:
@@ -81,9 +79,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def save_attempt(
-    bank: Bank, prompt: Prompt, answer: str, result: GradeResult, started: datetime
-) -> None:
+def save_attempt(bank: Bank, prompt: Prompt, answer: str, result: GradeResult) -> None:
     """Record the attempt. A history that cannot be written (damaged file, read-only folder)
     must not cost the user the grading they came for: warn on stderr, naming the file and
     the way out, and let the result print."""
@@ -95,8 +91,7 @@ def save_attempt(
                 prompt=prompt,
                 content_hash=bank.content_hash(prompt),
                 answer=answer,
-                result=result,
-                started_at=started,
+                result=result,  # written elsewhere: no writing time to record
             )
     except HistoryError as exc:
         print(f"designprep: warning: attempt not saved: {exc}", file=sys.stderr)
