@@ -1,7 +1,6 @@
 """The grading engine: pure functions over bank values, no I/O and no UI."""
 
 from designprep.grading.engine import (
-    GRADER_VERSION,
     MAX_ANSWER_CHARS,
     AnswerError,
     Grader,
@@ -19,6 +18,7 @@ from designprep.grading.result import (
     RedFlagResult,
     verdict_for,
 )
+from designprep.grading.scoring import GRADER_VERSION
 
 __all__ = [
     "GRADER_VERSION",

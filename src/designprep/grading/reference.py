@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
 
-from designprep.grading.engine import GRADER_VERSION, check_answer
+from designprep.grading.engine import check_answer
 from designprep.grading.features import SpellFixer
 from designprep.grading.result import (
     Breakdown,
@@ -69,6 +69,7 @@ from designprep.grading.result import (
     PointStatus,
     verdict_for,
 )
+from designprep.grading.scoring import GRADER_VERSION
 from designprep.grading.text import Sentence, Token, analyze
 from designprep.grading.vectors import char_ngrams
 
