@@ -19,10 +19,11 @@ from designprep.grading.concepts import ConceptMatcher, Mention
 from designprep.grading.features import (
     Feature,
     Idf,
+    PhraseFeatures,
     SpellFixer,
     concept_feature,
     content_stems,
-    phrase_weights,
+    phrase_features,
     sentence_features,
 )
 from designprep.grading.result import (
@@ -83,6 +84,7 @@ class _Phrase:
     text: str
     pos: dict[str, float]
     neg: dict[str, float]
+    owners: dict[str, str | None]  # the tool each word is said of, if any
     total: float
 
 
@@ -94,7 +96,6 @@ class _Target:
     rubric: str
     phrases: tuple[_Phrase, ...]
     first_phrase: int  # column of its first phrase in the char-similarity matrix
-    anchors: frozenset[str]  # concepts its phrases name: they bind roles
     requires: frozenset[str]
     names: frozenset[str]  # every feature of every phrasing
 
@@ -106,7 +107,6 @@ class _Unit:
     sentences: tuple[int, ...]
     feats: tuple[Feature, ...]
     concepts: frozenset[str]  # concepts mentioned, any polarity
-    roles: frozenset[str]  # role concepts mentioned
 
 
 class PromptIndex:
@@ -123,11 +123,16 @@ class PromptIndex:
             for c, _ in self.concepts
         }
         self._idf = idf
+        # Named things (MLflow, Weights & Biases, Kafka: a capital in the term) own the
+        # clauses they head, so "MLflow for research, W&B for production" keeps its roles.
+        # Qualities ("open source", "self-hosted") are said *of* a tool and own nothing.
+        self.role_concepts = frozenset(
+            c.id for c, _ in self.concepts if any(ch.isupper() for ch in c.term)
+        )
         self.phrase_texts: list[str] = []
         self.unusable: list[UnusablePhrase] = []  # phrases too short to match, for authors
         self.points = [self._target(p, r.id) for r in rubrics for p in r.points]
         self.flags = [self._target(f, r.id) for r in rubrics for f in r.red_flags]
-        self.role_concepts = frozenset().union(*(t.anchors for t in self.points + self.flags))
 
         model_sents = analyze(prompt.model_answer)
         model_feats = sentence_features(model_sents, self.matcher.find(model_sents), frozenset())
@@ -149,19 +154,16 @@ class PromptIndex:
     def _target(self, item: Point | RedFlag, rubric_id: str) -> _Target:
         first = len(self.phrase_texts)
         phrases = []
-        anchors: set[str] = set()
         for k, text in enumerate((item.text, *item.evidence)):
-            pos, neg = phrase_weights(text, self.matcher, self.weight)
-            anchors |= {n[1:] for n in (*pos, *neg) if n.startswith("#")}
-            total = sum(pos.values()) + sum(neg.values())
-            if len(pos) + len(neg) >= MIN_PHRASE_FEATURES:
-                phrases.append(_Phrase(text, pos, neg, total))
+            f: PhraseFeatures = phrase_features(text, self.matcher, self.weight, self.role_concepts)
+            if len(f.pos) + len(f.neg) >= MIN_PHRASE_FEATURES:
+                phrases.append(_Phrase(text, f.pos, f.neg, f.owners, f.total))
                 self.phrase_texts.append(text)
             else:
                 self.unusable.append(UnusablePhrase(rubric_id, item.id, k, text))
         requires = frozenset(item.requires_any) if isinstance(item, Point) else frozenset()
         names = frozenset(n for ph in phrases for n in (*ph.pos, *ph.neg))
-        return _Target(item, rubric_id, tuple(phrases), first, frozenset(anchors), requires, names)
+        return _Target(item, rubric_id, tuple(phrases), first, requires, names)
 
     def char_similarity(self, texts: Sequence[str]) -> Any:
         """Cosine of character n-gram TF-IDF vectors: units (rows) x phrases (columns)."""
@@ -260,7 +262,7 @@ def grade_with_index(
     for m in mentions:
         concept_tokens[m.sentence] += m.last - m.first
     prose = [is_prose(s, n) for s, n in zip(sentences, concept_tokens, strict=True)]
-    units = _units(sentences, prose, feats, mentions, index.role_concepts)
+    units = _units(sentences, prose, feats, mentions)
     char = _char_similarity(index, answer, sentences, units)
     sets = _UnitSets(units)
 
@@ -269,10 +271,21 @@ def grade_with_index(
         return Evidence(answer[first.start : last.end].strip(), first.start, last.end)
 
     point_results: list[PointResult] = []
-    for t in index.points:
-        sim, best = _best_match(t, sets, char, flag=False)
+    sims = [_unit_sims(t, sets, char, flag=False) for t in index.points]
+    # A sentence that carries many points at once is a summary, not an explanation: each
+    # point it carries earns less (1/sqrt(k) for k points). Depends only on the unit, so
+    # adding a sentence never lowers what the others earn.
+    carried = [sum(1 for row in sims if row[ui] >= PARTIAL_AT) for ui in range(len(units))]
+    for t, row in zip(index.points, sims, strict=True):
         assert isinstance(t.item, Point)
-        credit = _clamp((sim - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM))
+        sim = max(row, default=0.0)
+        credit, best = 0.0, None
+        for ui, s in enumerate(row):
+            c = _clamp((s - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM)) / max(1, carried[ui]) ** 0.5
+            if c > credit:
+                credit, best = c, ui
+        if best is None and sim > 0:
+            best = row.index(sim)  # no credit, but show where it came closest
         status: PointStatus = (
             "covered" if sim >= COVERED_AT else "partial" if sim >= PARTIAL_AT else "missed"
         )
@@ -320,7 +333,6 @@ def _units(
     prose: Sequence[bool],
     feats: Sequence[Sequence[Feature]],
     mentions: Sequence[Mention],
-    role_concepts: frozenset[str],
 ) -> list[_Unit]:
     concepts_in: dict[int, set[str]] = {}
     for m in mentions:
@@ -334,9 +346,7 @@ def _units(
             spans.append((i, i + 1))
         for span in spans:
             cs = frozenset().union(*(concepts_in.get(j, set()) for j in span))
-            units.append(
-                _Unit(span, tuple(f for j in span for f in feats[j]), cs, cs & role_concepts)
-            )
+            units.append(_Unit(span, tuple(f for j in span for f in feats[j]), cs))
     return units
 
 
@@ -356,61 +366,62 @@ def _char_similarity(
     return np.vstack([per_sentence[[at[i] for i in u.sentences]].max(axis=0) for u in units])
 
 
+Said = dict[str, set[str | None]]  # feature name -> the tools it is said of (None: no tool)
+
+
 class _UnitSets:
-    """(said, said negated) feature names of each unit, per role mask, computed once."""
+    """What each unit says, and says negated, computed once per grading."""
 
     def __init__(self, units: Sequence[_Unit]) -> None:
         self.units = units
-        self._plain = [_split(u.feats) for u in units]
-        self._cache: dict[tuple[int, frozenset[str] | None, bool], tuple[set[str], set[str]]] = {}
+        self._all = [_said(u.feats) for u in units]
+        # A red flag is an assertion: hypotheticals ("its cloud would receive PHI") don't count.
+        self._asserted = [_said([f for f in u.feats if not f.hypothetical]) for u in units]
 
-    def get(self, ui: int, anchors: frozenset[str], flag: bool) -> tuple[set[str], set[str]]:
-        u = self.units[ui]
-        # Another tool named in the sentence: only the clauses owned by this target's
-        # tools (or by no tool) can satisfy it, so "MLflow for research" is not
-        # "W&B for research".
-        masked = bool(anchors) and (len(u.roles) >= 2 or bool(u.roles and not u.roles & anchors))
-        if not masked and not flag:
-            return self._plain[ui]
-        key = (ui, anchors if masked else None, flag)
-        hit = self._cache.get(key)
-        if hit is None:
-            feats = u.feats
-            if masked:
-                feats = tuple(f for f in feats if f.owner is None or f.owner in anchors)
-            if flag:  # "its cloud would receive PHI" explains a risk, it does not assert it
-                feats = tuple(f for f in feats if not f.hypothetical)
-            hit = self._cache[key] = _split(feats)
-        return hit
+    def get(self, ui: int, flag: bool) -> tuple[Said, Said]:
+        return self._asserted[ui] if flag else self._all[ui]
 
 
-def _split(feats: Sequence[Feature]) -> tuple[set[str], set[str]]:
-    return {f.name for f in feats if not f.negated}, {f.name for f in feats if f.negated}
+def _said(feats: Sequence[Feature]) -> tuple[Said, Said]:
+    pos: Said = {}
+    neg: Said = {}
+    for f in feats:
+        (neg if f.negated else pos).setdefault(f.name, set()).add(f.owner)
+    return pos, neg
 
 
-def _best_match(
+def _says(said: Said, name: str, owner: str | None) -> bool:
+    """Does the unit say ``name`` of the same tool as the phrase (or of no tool in particular)?
+
+    Role binding: "W&B for research" is not met by "MLflow for research".
+    """
+    owners = said.get(name)
+    return owners is not None and (owner is None or owner in owners or None in owners)
+
+
+def _unit_sims(
     t: _Target, sets: _UnitSets, char: Any, *, flag: bool, opposite: bool = False
-) -> tuple[float, int | None]:
-    best_sim, best_unit = 0.0, None
+) -> list[float]:
+    out = [0.0] * len(sets.units)
     for ui, u in enumerate(sets.units):
         if t.requires and not (t.requires & u.concepts):
             continue
         if flag and len(u.sentences) > 1:
             continue  # a red flag is asserted within one sentence
-        pos, neg = sets.get(ui, t.anchors, flag)
+        pos, neg = sets.get(ui, flag)
         if t.names.isdisjoint(pos) and t.names.isdisjoint(neg):
             continue  # shares no word with any phrasing: recall 0, below every threshold
         for k, ph in enumerate(t.phrases):
             same = opp = 0.0
             for name, w in ph.pos.items():
-                if name in pos:
+                if _says(pos, name, ph.owners[name]):
                     same += w
-                elif name in neg:
+                elif _says(neg, name, ph.owners[name]):
                     opp += w
             for name, w in ph.neg.items():
-                if name in neg:
+                if _says(neg, name, ph.owners[name]):
                     same += w
-                elif name in pos:
+                elif _says(pos, name, ph.owners[name]):
                     opp += w
             if opposite:
                 same, opp = opp, same
@@ -427,9 +438,18 @@ def _best_match(
                 # do not matter; a sentence that mostly says the opposite earns little.
                 recall = (same + (opp if same >= opp else OPPOSITE_CREDIT * opp)) / ph.total
             sim = W_RECALL * recall + W_CHAR * float(char[ui, t.first_phrase + k])
-            if sim > best_sim:
-                best_sim, best_unit = sim, ui
-    return min(best_sim, 1.0), best_unit
+            out[ui] = max(out[ui], min(sim, 1.0))
+    return out
+
+
+def _best_match(
+    t: _Target, sets: _UnitSets, char: Any, *, flag: bool, opposite: bool = False
+) -> tuple[float, int | None]:
+    row = _unit_sims(t, sets, char, flag=flag, opposite=opposite)
+    if not row or max(row) <= 0:
+        return 0.0, None
+    best = max(range(len(row)), key=row.__getitem__)
+    return row[best], best
 
 
 def _concept_results(

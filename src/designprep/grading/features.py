@@ -149,14 +149,32 @@ def _owners(sent: Sentence, mentions: Sequence[Mention], carried: str | None) ->
     return owners
 
 
-def phrase_weights(
-    text: str, matcher: ConceptMatcher, weigh: Callable[[str], float]
-) -> tuple[dict[str, float], dict[str, float]]:
-    """(positive, negated) feature weights of a rubric phrase."""
+@dataclass(frozen=True)
+class PhraseFeatures:
+    """A rubric phrase as weighted features, with the tool each one is said of."""
+
+    pos: dict[str, float]
+    neg: dict[str, float]
+    owners: dict[str, str | None]
+
+    @property
+    def total(self) -> float:
+        return sum(self.pos.values()) + sum(self.neg.values())
+
+
+def phrase_features(
+    text: str,
+    matcher: ConceptMatcher,
+    weigh: Callable[[str], float],
+    role_concepts: frozenset[str],
+) -> PhraseFeatures:
+    """Weights and owners of a rubric phrase, analysed exactly as an answer is."""
     sentences = analyze(text)
-    feats = sentence_features(sentences, matcher.find(sentences), frozenset())
+    feats = sentence_features(sentences, matcher.find(sentences), role_concepts)
     pos: dict[str, float] = {}
     neg: dict[str, float] = {}
+    owners: dict[str, str | None] = {}
     for f in (f for fs in feats for f in fs):
         (neg if f.negated else pos)[f.name] = weigh(f.name)
-    return pos, neg
+        owners.setdefault(f.name, f.owner)
+    return PhraseFeatures(pos, neg, owners)

@@ -58,6 +58,7 @@ _CLAUSE_WORDS = frozenset(
     "since because which whereby".split()
 )
 
+_PLUS_RE = re.compile(r"\s\+\s")
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*")
 # Symbols that glue short word parts into one term: W&B, CI/CD, A/B, I/O (not read/write).
 _GLUE_RE = re.compile(r"\b(\w{1,3})[&/+](?=\w{1,3}\b)")
@@ -91,7 +92,7 @@ class Sentence:
     text: str
     tokens: tuple[Token, ...]
     markers: int  # function words and cues: what makes a line read as a sentence
-    commas: int
+    commas: int  # list separators: commas and the '+' of "EKS + Kubeflow + MLflow"
 
 
 @lru_cache(maxsize=65536)
@@ -288,7 +289,7 @@ def analyze(text: str) -> list[Sentence]:
                 text=text[s_start:s_end].strip(),
                 tokens=tuple(tokens),
                 markers=sum(1 for t in tokens if t.text in _PROSE_MARKERS or t.cue),
-                commas=chunk.count(","),
+                commas=chunk.count(",") + len(_PLUS_RE.findall(chunk)),
             )
         )
     return sentences
@@ -304,8 +305,9 @@ def is_prose(sentence: Sentence, concept_tokens: int = 0) -> bool:
         return False
     if sentence.commas >= 2 and n / (sentence.commas + 1) < 2.5:
         return False  # "MLflow, DVC, HIPAA, VPC" is a list even with an 'and' in it
-    if concept_tokens / n > 0.5:
-        return False
+    share = concept_tokens / n
+    if share > 0.75 or (share > 0.5 and sentence.markers == 0):
+        return False  # names with nothing said about them ("I'd pick W&B" says something)
     if n >= 4 and sentence.markers / n >= 0.06:
         return True
     return n <= 10  # a short note without function words still says something
