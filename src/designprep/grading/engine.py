@@ -240,10 +240,8 @@ def bank_idf(prompts: Any, rubrics: Any) -> Idf:
                 for text in (item.text, *item.evidence):
                     yield content(text)
 
-    idf = Idf(docs())
-    # Words the bank itself uses are real words: never "correct" them into another.
-    idf.known_words = frozenset(known)
-    return idf
+    documents = list(docs())
+    return Idf(documents, frozenset(known))
 
 
 def grade_with_index(

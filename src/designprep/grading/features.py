@@ -35,7 +35,9 @@ def concept_feature(concept_id: str) -> str:
 class Idf:
     """Inverse document frequency of stems over a corpus of short documents."""
 
-    def __init__(self, documents: Iterable[Iterable[str]]) -> None:
+    def __init__(
+        self, documents: Iterable[Iterable[str]], known_words: frozenset[str] = frozenset()
+    ) -> None:
         df: Counter[str] = Counter()
         n = 0
         for doc in documents:
@@ -43,7 +45,8 @@ class Idf:
             df.update(set(doc))
         self.n = n
         self.max = math.log((1 + n) / 1) + 1
-        self.known_words: frozenset[str] = frozenset()
+        # Words the corpus itself uses are real words: never "corrected" into another.
+        self.known_words = known_words
         self._idf = {t: math.log((1 + n) / (1 + c)) + 1 for t, c in df.items()}
 
     def __call__(self, term: str) -> float:
