@@ -10,7 +10,7 @@ How the pieces add up to a score is ``scoring``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +37,7 @@ from designprep.grading.result import (
     RedFlagResult,
 )
 from designprep.grading.scoring import score_result
-from designprep.grading.text import Sentence, analyze, content_words, is_prose, stem
+from designprep.grading.text import Sentence, analyze, content_words, is_prose
 from designprep.grading.topic import Relevance, TopicModel
 from designprep.grading.vectors import TfidfSpace, char_ngrams
 
@@ -218,7 +218,7 @@ class Grader:
         )
 
 
-def bank_idf(prompts: Any, rubrics: Any) -> Idf:
+def bank_idf(prompts: Iterable[Prompt], rubrics: Iterable[Rubric]) -> Idf:
     """IDF over every sentence and rubric phrase in the bank: 'data' is cheap, 'vpc' is not."""
 
     known: set[str] = set()
@@ -228,14 +228,14 @@ def bank_idf(prompts: Any, rubrics: Any) -> Idf:
         known.update(w for w, _ in words)
         return [s for _, s in words]
 
-    def docs() -> Any:
+    def docs() -> Iterator[list[str]]:
         for p in prompts:
             for text in (p.prompt, p.model_answer, *p.hints, *p.follow_ups):
                 for line in re.split(r"(?<=[.!?])\s+|\n", text):
                     yield content(line)
         for r in rubrics:
             for c in r.concepts:
-                yield [stem(w) for w in c.term.lower().split()]
+                yield content(c.term)
             for item in (*r.points, *r.red_flags):
                 for text in (item.text, *item.evidence):
                     yield content(text)
