@@ -236,7 +236,8 @@ def bank_idf(prompts: Iterable[Prompt], rubrics: Iterable[Rubric]) -> Idf:
         for r in rubrics:
             for c in r.concepts:
                 yield content(c.term)
-            for item in (*r.points, *r.red_flags):
+            items: list[Point | RedFlag] = [*r.points, *r.red_flags]
+            for item in items:
                 for text in (item.text, *item.evidence):
                     yield content(text)
 
