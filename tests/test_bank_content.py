@@ -94,6 +94,17 @@ def test_wandb_and_mlflow_roles_reversed_scores_30_below(bundled_grader: Grader)
     assert good.score >= bad.score + 30, (good.score, bad.score)
 
 
+def test_swapping_the_tools_in_the_model_answer_costs_30_points(bundled_grader: Grader) -> None:
+    import re
+
+    prompt = bundled_grader.bank.prompt("wandb-and-mlflow-together")
+    marked = re.sub(r"Weights & Biases|W&B|wandb", "\0", prompt.model_answer)
+    swapped = marked.replace("MLflow", "W&B").replace("\0", "MLflow")
+    right = bundled_grader.grade(prompt, prompt.model_answer).score
+    reversed_ = bundled_grader.grade(prompt, swapped).score
+    assert right >= reversed_ + 30, (right, reversed_)
+
+
 @pytest.mark.parametrize(
     ("prompt_id", "answer"),
     [(prompt_id, "") for prompt_id in SEED_PROMPTS] + [(SEED_PROMPTS[0], "   \n  ")],

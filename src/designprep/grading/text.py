@@ -95,11 +95,52 @@ class Sentence:
     commas: int  # list separators: commas and the '+' of "EKS + Kubeflow + MLflow"
 
 
+# Shorthand engineers type, read as the word it stands for: "prod" is "production".
+_SHORTHAND = {
+    "prod": "production",
+    "dev": "development",
+    "devs": "developers",
+    "repo": "repository",
+    "repos": "repositories",
+    "config": "configuration",
+    "configs": "configurations",
+    "infra": "infrastructure",
+    "env": "environment",
+    "envs": "environments",
+    "db": "database",
+    "dbs": "databases",
+    "perf": "performance",
+    "auth": "authentication",
+    "authn": "authentication",
+    "authz": "authorization",
+    "msg": "message",
+    "msgs": "messages",
+    "svc": "service",
+    "req": "request",
+    "reqs": "requests",
+    "exp": "experiment",
+    "exps": "experiments",
+    "approx": "approximately",
+}
+_BRITISH_RE = re.compile(r"is(e|es|ed|ing|er|ers|ation|ations)$")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    """A stem that unites inflections, shorthand and spellings.
+
+    Stemming twice joins what one pass leaves apart ("experimentation" -> "experiment"
+    -> "experi", like "experiments"); British -ise/-isation read as -ize/-ization.
+    """
+    word = _SHORTHAND.get(word, word)
     if word.isdigit() or len(word) <= 3:
         return word
-    return str(_STEMMER.stemWord(word))
+    if len(word) > 5:
+        word = _BRITISH_RE.sub(r"iz\1", word)
+        if word.endswith("our") and len(word) > 5:
+            word = word[:-3] + "or"  # colour, behaviour
+    once = str(_STEMMER.stemWord(word))
+    return once if len(once) <= 3 else str(_STEMMER.stemWord(once))
 
 
 def normalize(text: str) -> str:
