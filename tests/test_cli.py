@@ -26,10 +26,20 @@ def assert_one_line_error(proc, *needles: str) -> None:  # type: ignore[no-untyp
         assert needle in lines[0], lines[0]
 
 
-@pytest.mark.parametrize(
-    "command",
-    ["grade", "list", "show", "validate", "schema"],
-)
+def _commands() -> list[str]:
+    from designprep.cli.main import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return sorted(sub.choices)  # type: ignore[arg-type]
+
+
+def test_the_documented_commands_exist() -> None:
+    expected = {"grade", "list", "show", "validate", "schema", "new", "draft-rubric"}
+    expected |= {"history", "stats", "next", "export", "import", "eval"}
+    assert expected <= set(_commands())
+
+
+@pytest.mark.parametrize("command", _commands())
 def test_every_command_has_help(command: str) -> None:
     proc = run_cli(command, "--help")
     assert proc.returncode == 0
