@@ -1,0 +1,332 @@
+"""Browse: every prompt in a table, a fuzzy filter, and a preview of the highlighted one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Label, Markdown, Select
+
+from designprep.bank import DIFFICULTIES, Prompt
+from designprep.history import HistoryError, PromptProgress
+from designprep.ui.filtering import cycle, filter_prompts
+from designprep.ui.format import band, since_text, until_text
+from designprep.ui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from designprep.ui.app import DesignPrepApp
+
+_DIFFICULTY_ORDER = {d: i for i, d in enumerate(DIFFICULTIES)}
+_BAND_COLOUR = {"strong": "green", "hire": "green", "lean-no": "yellow", "no": "red"}
+TITLE_WIDTH = 52
+
+
+class FilterInput(Input):
+    """The filter box: typing filters the table; down or enter moves on to it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "screen.focus_table", "Results", show=False, id="browse.filter-down"),
+    ]
+
+
+class PromptTable(DataTable[Text | str]):
+    """The prompts; enter practises the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Practise", id="browse.open"),
+    ]
+
+
+class BrowseScreen(Screen[None]):
+    CSS_PATH = "browse.tcss"
+    AUTO_FOCUS = "#prompts"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_due", "Next due", id="browse.next"),
+        Binding("r", "random", "Random", id="browse.random"),
+        Binding("slash", "focus_filter", "Filter", id="browse.filter"),
+        Binding("c", "cycle_category", "Category", id="browse.category"),
+        Binding("d", "cycle_difficulty", "Difficulty", id="browse.difficulty"),
+        Binding("h", "history", "History", id="browse.history"),
+        Binding("p", "problems", "Load problems", id="browse.problems"),
+        Binding("escape", "clear_filter", "Clear filter", id="browse.clear"),
+        Binding("q", "app.quit", "Quit", id="browse.quit"),
+    ]
+
+    filter_text: reactive[str] = reactive("", init=False)
+    category: reactive[str | None] = reactive(None, init=False)
+    difficulty: reactive[str | None] = reactive(None, init=False)
+    highlighted: reactive[str | None] = reactive(None, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._progress: dict[str, PromptProgress] = {}
+        self._cells: dict[str, tuple[Text | str, ...]] = {}
+        self._shown: list[str] = []
+
+    @property
+    def dp(self) -> DesignPrepApp:
+        return cast("DesignPrepApp", self.app)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        bank = self.dp.bank
+        yield TitleBar("Browse", f"{len(bank.prompts)} prompts")
+        with Horizontal(id="filters"):
+            yield FilterInput(
+                placeholder="Filter by title or tag (fuzzy)…",
+                id="filter",
+                select_on_focus=False,
+            )
+            yield Select(
+                [(c, c) for c in bank.categories()],
+                prompt="All categories",
+                id="category",
+            )
+            yield Select(
+                [(d, d) for d in DIFFICULTIES],
+                prompt="Any difficulty",
+                id="difficulty",
+            )
+        yield Label("", id="next-up", markup=False)
+        with Vertical(id="main"):
+            yield PromptTable(id="prompts", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="preview"):
+                yield Markdown("", id="preview-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).cursor_blink = self.dp.cursor_blink
+        table = self.query_one("#prompts", DataTable)
+        table.add_column("Prompt", width=TITLE_WIDTH, key="title")
+        table.add_column("Category", key="category")
+        table.add_column("Level", key="difficulty")
+        table.add_column("Time", key="time")
+        table.add_column("Best", key="best")
+        table.add_column("Tries", key="tries")
+        table.add_column("Due", key="due")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self._cells:
+            self.reload()  # back from practice or history: scores may have changed
+
+    # -- data --------------------------------------------------------------------------------
+
+    def _ordered(self) -> list[Prompt]:
+        return sorted(
+            self.dp.bank.prompts.values(),
+            key=lambda p: (p.category, _DIFFICULTY_ORDER.get(p.difficulty, 9), p.title.lower()),
+        )
+
+    def reload(self) -> None:
+        """Read progress from the store, rebuild every row and show the recommendation."""
+        try:
+            self._progress = self.dp.store.progress(now=self.dp.clock())
+        except HistoryError as exc:
+            self._progress = {}
+            self.notify(str(exc), title="History unavailable", severity="error")
+        self._cells = {p.id: self._row(p) for p in self._ordered()}
+        due = sum(1 for p in self._progress.values() if p.is_due and p.prompt_id in self._cells)
+        self.query_one(TitleBar).subtitle = f"{len(self._cells)} prompts · {due} due"
+        found = self.dp.next_prompt()
+        self.query_one("#next-up", Label).update(
+            f"Next up (n): {found[0].title} — {found[1]}" if found else ""
+        )
+        self._shown = []  # force the table to be rebuilt
+        self.refilter()
+        self._update_preview()
+
+    def _row(self, prompt: Prompt) -> tuple[Text | str, ...]:
+        progress = self._progress.get(prompt.id)
+        if progress is None:
+            best: Text | str = Text("–", style="dim")
+            tries = ""
+            due = Text("new", style="dim")
+        else:
+            best = Text(str(progress.best_score), style=_BAND_COLOUR[band(progress.best_score)])
+            tries = str(progress.attempts)
+            due = Text("● due", style="bold yellow") if progress.is_due else Text("")
+        title = prompt.title
+        if len(title) > TITLE_WIDTH:
+            title = title[: TITLE_WIDTH - 1] + "…"
+        return (
+            title,
+            prompt.category,
+            prompt.difficulty,
+            f"{prompt.time_limit_minutes} min",
+            best,
+            tries,
+            due,
+        )
+
+    def visible_prompts(self) -> list[Prompt]:
+        return [self.dp.bank.prompts[pid] for pid in self._shown]
+
+    def refilter(self) -> None:
+        """Show the prompts that pass the filters, best match first; keep the cursor's prompt."""
+        matches = filter_prompts(
+            self._ordered(), self.filter_text, category=self.category, difficulty=self.difficulty
+        )
+        ids = [m.prompt.id for m in matches]
+        if ids == self._shown:
+            return
+        table = self.query_one("#prompts", DataTable)
+        keep = self.highlighted
+        table.clear()
+        for pid in ids:
+            table.add_row(*self._cells[pid], key=pid)
+        self._shown = ids
+        if self.filter_text and ids:
+            table.move_cursor(row=0)  # the best match
+        elif keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        if not ids:
+            self.highlighted = None
+        else:
+            self.highlighted = ids[table.cursor_row]
+
+    # -- events ------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.action_open()
+
+    @on(Select.Changed, "#category")
+    def _category_changed(self, event: Select.Changed) -> None:
+        self.category = None if event.value is Select.NULL else str(event.value)
+
+    @on(Select.Changed, "#difficulty")
+    def _difficulty_changed(self, event: Select.Changed) -> None:
+        self.difficulty = None if event.value is Select.NULL else str(event.value)
+
+    def watch_filter_text(self) -> None:
+        self.refilter()
+        self.refresh_bindings()
+
+    def watch_category(self) -> None:
+        self.refilter()
+        self.refresh_bindings()
+
+    def watch_difficulty(self) -> None:
+        self.refilter()
+        self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted, "#prompts")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.highlighted = event.row_key.value
+
+    @on(DataTable.RowSelected, "#prompts")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.dp.practise(self.dp.bank.prompts[event.row_key.value])
+
+    def watch_highlighted(self) -> None:
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        body = self.query_one("#preview-body", Markdown)
+        pid = self.highlighted
+        if pid is None:
+            body.update(
+                "*No prompt matches the filters.* Press **escape** to clear them."
+                if self.dp.bank.prompts
+                else "*The bank is empty.*"
+            )
+            return
+        body.update(preview_markdown(self.dp.bank.prompts[pid], self._progress.get(pid), self.dp))
+        self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        if self.highlighted is not None:
+            self.dp.practise(self.dp.bank.prompts[self.highlighted])
+
+    def action_next_due(self) -> None:
+        self.dp.practise_next()
+
+    def action_random(self) -> None:
+        self.dp.practise_random(self.visible_prompts())
+
+    def action_history(self) -> None:
+        self.dp.open_history()
+
+    def action_problems(self) -> None:
+        self.dp.open_problems()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_focus_table(self) -> None:
+        self.query_one("#prompts", DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.query_one("#category", Select).clear()
+        self.query_one("#difficulty", Select).clear()
+        self.action_focus_table()
+
+    def action_cycle_category(self) -> None:
+        select = self.query_one("#category", Select)
+        nxt = cycle([None, *self.dp.bank.categories()], self.category)
+        if nxt is None:
+            select.clear()
+        else:
+            select.value = nxt
+
+    def action_cycle_difficulty(self) -> None:
+        select = self.query_one("#difficulty", Select)
+        nxt = cycle([None, *DIFFICULTIES], self.difficulty)
+        if nxt is None:
+            select.clear()
+        else:
+            select.value = nxt
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "problems":
+            return bool(self.dp.bank.problems)
+        if action == "clear_filter":
+            return bool(self.filter_text or self.category or self.difficulty)
+        return True
+
+
+def preview_markdown(prompt: Prompt, progress: PromptProgress | None, app: DesignPrepApp) -> str:
+    tags = " ".join(f"`{t}`" for t in prompt.tags)
+    meta = f"**{prompt.category}** · {prompt.difficulty} · {prompt.time_limit_minutes} min" + (
+        f" · {tags}" if tags else ""
+    )
+    now = app.clock()
+    if progress is None:
+        record = "Not attempted yet."
+    else:
+        due = (
+            "**due now**"
+            if progress.is_due
+            else (until_text(progress.due_at, now) if progress.due_at else "")
+        )
+        record = (
+            f"{progress.attempts} attempt{'s' if progress.attempts != 1 else ''} · "
+            f"best **{progress.best_score}** · last {progress.last_score} "
+            f"({since_text(progress.last_at, now)})" + (f" · {due}" if due else "")
+        )
+    hints = len(prompt.hints)
+    hint_line = (
+        f"{hints} hint{'s' if hints != 1 else ''}, {prompt.hint_penalty} points each"
+        if hints
+        else "no hints"
+    )
+    return (
+        f"### {prompt.title}\n\n{meta}  \n{record}  \n*{hint_line} · "
+        f"press enter to practise*\n\n---\n\n{prompt.prompt}"
+    )

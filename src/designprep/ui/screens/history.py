@@ -1,0 +1,213 @@
+"""History: every attempt, the score over time, per-category averages and the reasoning
+points missed most often. Enter opens an attempt's results, read-only.
+
+The store is read in a thread worker: a long history never holds up the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from designprep.history import Attempt, CategoryStats, HistoryError, MissedPoint
+from designprep.ui.format import band, clock_text, local_time
+from designprep.ui.widgets.score_chart import ScoreChart
+from designprep.ui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from designprep.ui.app import DesignPrepApp
+
+PROMPT_WIDTH = 28
+POINT_WIDTH = 62
+_BAND_COLOUR = {"strong": "green", "hire": "green", "lean-no": "yellow", "no": "red"}
+
+
+@dataclass(frozen=True)
+class HistoryData:
+    attempts: list[Attempt]  # newest first
+    categories: list[CategoryStats]
+    missed: list[MissedPoint]
+
+
+class AttemptsTable(DataTable[Text | str]):
+    """Every attempt, newest first; enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open attempt", id="history.open"),
+    ]
+
+
+class HistoryScreen(Screen[None]):
+    CSS_PATH = "history.tcss"
+    AUTO_FOCUS = "#attempts"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "cycle_category", "Chart category", id="history.category"),
+        Binding("escape", "back", "Back", id="history.back"),
+        Binding("q", "app.quit", "Quit", id="history.quit"),
+    ]
+
+    chart_category: reactive[str | None] = reactive(None, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: HistoryData | None = None
+
+    @property
+    def dp(self) -> DesignPrepApp:
+        return cast("DesignPrepApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("History", "loading…")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Label("", id="empty")
+                yield AttemptsTable(id="attempts", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="missed", cursor_type="row")
+            with Vertical(id="right"):
+                yield ScoreChart("All categories", id="chart-all")
+                yield ScoreChart("", id="chart-category")
+                yield DataTable(id="categories", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        attempts = self.query_one("#attempts", DataTable)
+        attempts.border_title = "Attempts (enter opens)"
+        attempts.add_column("Date", key="date")
+        attempts.add_column("Prompt", key="prompt", width=PROMPT_WIDTH)
+        attempts.add_column("Score", key="score")
+        attempts.add_column("Verdict", key="verdict")
+        attempts.add_column("Time", key="time")
+        missed = self.query_one("#missed", DataTable)
+        missed.border_title = "Most-missed reasoning points"
+        missed.add_column("Missed", key="missed")
+        missed.add_column("Point", key="point", width=POINT_WIDTH)
+        categories = self.query_one("#categories", DataTable)
+        categories.border_title = "Per category"
+        for label in ("Category", "Tries", "Mean", "Best", "Trend"):
+            categories.add_column(label, key=label.lower())
+        self.query_one("#chart-all").border_title = "Score over time"
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#attempts", DataTable).focus()
+
+    @work(thread=True, exclusive=True, group="history")
+    def load(self) -> None:
+        store = self.dp.store
+        try:
+            data = HistoryData(
+                attempts=store.attempts(),
+                categories=store.category_stats(self.dp.bank),
+                missed=store.most_missed_points(limit=10),
+            )
+        except HistoryError as exc:
+            self.app.call_from_thread(
+                self.notify, str(exc), title="History unavailable", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.show, data)
+
+    def show(self, data: HistoryData) -> None:
+        self.data = data
+        n = len(data.attempts)
+        self.query_one(TitleBar).subtitle = f"{n} attempt{'s' if n != 1 else ''}"
+        self.set_class(n == 0, "-empty")
+        self.query_one("#empty", Label).update(
+            "No attempts yet. Press escape, pick a prompt and submit an answer: it shows up here."
+        )
+        table = self.query_one("#attempts", DataTable)
+        table.clear()
+        for a in data.attempts:
+            title = a.title if len(a.title) <= PROMPT_WIDTH else a.title[: PROMPT_WIDTH - 1] + "…"
+            table.add_row(
+                local_time(a.submitted_at),
+                title,
+                Text(f"{a.score:>3}", style=_BAND_COLOUR[band(a.score)]),
+                a.verdict,
+                clock_text(a.duration_seconds),
+                key=str(a.id),
+            )
+        missed = self.query_one("#missed", DataTable)
+        missed.clear()
+        for m in data.missed:
+            missed.add_row(
+                f"{m.missed_count}/{m.attempts}", m.point_text, key=f"{m.rubric_id}:{m.point_id}"
+            )
+        categories = self.query_one("#categories", DataTable)
+        categories.clear()
+        for c in data.categories:
+            trend = "" if c.trend is None else f"{c.trend:+.0f}"
+            categories.add_row(
+                c.category,
+                str(c.attempts),
+                "–" if c.mean_score is None else f"{c.mean_score:.0f}",
+                "–" if c.best_score is None else str(c.best_score),
+                trend,
+                key=c.category,
+            )
+        oldest_first = list(reversed(data.attempts))
+        self.query_one("#chart-all", ScoreChart).plot(
+            "All categories", [a.score for a in oldest_first]
+        )
+        if data.attempts:
+            self.chart_category = data.attempts[0].category
+        self._plot_category()
+
+    def _plot_category(self) -> None:
+        chart = self.query_one("#chart-category", ScoreChart)
+        if self.data is None or self.chart_category is None:
+            chart.plot("", [])
+            return
+        scores = [
+            a.score for a in reversed(self.data.attempts) if a.category == self.chart_category
+        ]
+        chart.plot(self.chart_category, scores)
+
+    def watch_chart_category(self) -> None:
+        self._plot_category()
+
+    @on(DataTable.RowHighlighted, "#attempts")
+    def _attempt_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        attempt = self._attempt(event.row_key.value)
+        if attempt is not None:
+            self.chart_category = attempt.category
+
+    @on(DataTable.RowHighlighted, "#categories")
+    def _category_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.has_focus and event.row_key.value:
+            self.chart_category = event.row_key.value
+
+    @on(DataTable.RowSelected, "#attempts")
+    def _attempt_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(event.row_key.value)
+
+    def _attempt(self, key: str | None) -> Attempt | None:
+        if self.data is None or not key:
+            return None
+        return next((a for a in self.data.attempts if str(a.id) == key), None)
+
+    def _open(self, key: str | None) -> None:
+        attempt = self._attempt(key)
+        if attempt is not None:
+            self.dp.open_attempt(attempt)
+
+    def action_cycle_category(self) -> None:
+        if self.data is None:
+            return
+        names = [c.category for c in self.data.categories if c.attempts]
+        if not names:
+            return
+        i = names.index(self.chart_category) if self.chart_category in names else -1
+        self.chart_category = names[(i + 1) % len(names)]
+
+    def action_back(self) -> None:
+        self.dismiss(None)

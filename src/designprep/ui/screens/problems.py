@@ -1,0 +1,66 @@
+"""Load problems: each bank file that could not be loaded, and why. The rest of the bank works."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from designprep.bank import LoadProblem
+from designprep.bank.problems import display_path
+from designprep.ui.widgets.title_bar import TitleBar
+
+
+class ProblemsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ProblemsScreen #explain {
+        padding: 1 2;
+        color: $foreground-muted;
+    }
+    ProblemsScreen #problems {
+        height: 1fr;
+        margin: 0 1;
+        border: round $border;
+    }
+    """
+    AUTO_FOCUS = "#problems"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "back", "Back", id="problems.back"),
+    ]
+
+    def __init__(self, problems: Sequence[LoadProblem]) -> None:
+        super().__init__()
+        self.problems = list(problems)
+
+    def compose(self) -> ComposeResult:
+        files = len({p.path for p in self.problems})
+        yield TitleBar(
+            "Load problems",
+            f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} in {files} file"
+            f"{'s' if files != 1 else ''}",
+        )
+        yield Static(
+            "These files were skipped; every other prompt loaded and works. Fix the file and "
+            "restart, or check it with 'designprep validate --bank DIR'.",
+            id="explain",
+        )
+        yield DataTable(id="problems", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#problems", DataTable)
+        table.add_columns("File", "Line", "Field", "Problem")
+        for p in self.problems:
+            table.add_row(
+                display_path(p.path),
+                "" if p.line is None else str(p.line),
+                p.field or "",
+                p.message,
+            )
+
+    def action_back(self) -> None:
+        self.dismiss(None)

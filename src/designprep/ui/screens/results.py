@@ -1,0 +1,188 @@
+"""Results: the score and verdict, the breakdown with evidence, the answer highlighted,
+the model answer and the follow-up questions; the score's arithmetic on demand.
+
+Dismisses with "retry", "next" or None (back). Opened from history it is read-only:
+only back.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import (
+    Digits,
+    Footer,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from designprep.bank import Prompt
+from designprep.history import Attempt
+from designprep.ui.format import band, clock_text, local_time, words_text
+from designprep.ui.widgets.answer_view import AnswerView
+from designprep.ui.widgets.breakdown import BreakdownList
+from designprep.ui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from designprep.ui.app import DesignPrepApp
+
+Choice = Literal["retry", "next"] | None
+
+
+class ResultsScreen(Screen[Choice]):
+    CSS_PATH = "results.tcss"
+    AUTO_FOCUS = "#breakdown"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry", id="results.retry"),
+        Binding("n", "next", "Next prompt", id="results.next"),
+        Binding("s", "toggle_arithmetic", "Score maths", id="results.arithmetic"),
+        Binding("a", "tab('answer-tab')", "Your answer", id="results.answer", show=False),
+        Binding("m", "tab('model-tab')", "Model answer", id="results.model"),
+        Binding("f", "tab('follow-tab')", "Follow-ups", id="results.followups"),
+        Binding("h", "history", "History", id="results.history", show=False),
+        Binding("escape", "back", "Back", id="results.back"),
+    ]
+
+    show_arithmetic: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, attempt: Attempt, prompt: Prompt | None, *, read_only: bool = False) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.prompt = prompt
+        self.read_only = read_only
+        self.result = attempt.result
+
+    @property
+    def dp(self) -> DesignPrepApp:
+        return cast("DesignPrepApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        a, r = self.attempt, self.result
+        when = local_time(a.submitted_at)
+        saved = f"attempt #{a.id}" if a.id else "not saved"
+        yield TitleBar(
+            "Results" if not self.read_only else "Attempt",
+            f"{a.title} · {when} · {saved}",
+        )
+        with Horizontal(id="summary", classes=f"band-{band(r.score)}"):
+            yield Digits(str(r.score), id="score")
+            with Vertical(id="verdict-box"):
+                yield Label(r.verdict, id="verdict")
+                yield Label(self._tally(), id="tally", markup=False)
+                yield Label(self._meta(), id="meta", markup=False)
+        with Horizontal(id="body"):
+            breakdown = BreakdownList(r, id="breakdown")
+            yield breakdown
+            with TabbedContent(id="tabs", initial="answer-tab"):
+                with TabPane("Your answer", id="answer-tab"), VerticalScroll(id="answer-scroll"):
+                    yield AnswerView(a.answer, breakdown.marks(), id="answer-view")
+                with TabPane("Model answer", id="model-tab"), VerticalScroll():
+                    yield Markdown(
+                        self.prompt.model_answer
+                        if self.prompt
+                        else "*This prompt is no longer in the bank.*",
+                        id="model-answer",
+                    )
+                with TabPane("Follow-ups", id="follow-tab"), VerticalScroll():
+                    yield Markdown(self._follow_ups(), id="follow-ups")
+        yield Static("\n".join(r.breakdown.explain()), id="arithmetic", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#breakdown").border_title = "Breakdown"
+        self.query_one("#arithmetic").border_title = "Score arithmetic (s hides)"
+
+    def _tally(self) -> str:
+        r = self.result
+        covered = sum(1 for p in r.points if p.status == "covered")
+        partial = sum(1 for p in r.points if p.status == "partial")
+        used = sum(1 for c in r.concepts if c.status == "found")
+        raised = [f for f in r.red_flags if f.status == "raised"]
+        parts = [
+            f"{covered} of {len(r.points)} reasoning points"
+            + (f" (+{partial} partly)" if partial else ""),
+            f"{used} of {len(r.concepts)} concepts",
+            f"{len(raised)} red flag{'s' if len(raised) != 1 else ''}"
+            if raised
+            else "no red flags",
+        ]
+        return " · ".join(parts)
+
+    def _meta(self) -> str:
+        a, r = self.attempt, self.result
+        parts = [words_text(r.word_count)]
+        took = f"took {clock_text(a.duration_seconds)}"
+        if self.prompt:
+            took += f" of {self.prompt.time_limit_minutes}:00"
+        parts.append(took)
+        if a.hints_used:
+            penalty = r.breakdown.hint_penalty
+            parts.append(f"{a.hints_used} hint{'s' if a.hints_used != 1 else ''} (−{penalty:g})")
+        parts.extend(r.notes)
+        return " · ".join(parts)
+
+    def _follow_ups(self) -> str:
+        if self.prompt is None:
+            return "*This prompt is no longer in the bank.*"
+        if not self.prompt.follow_ups:
+            return "*No follow-up questions for this prompt.*"
+        lines = ["What the interviewer would ask next:", ""]
+        lines += [f"{i}. {q}" for i, q in enumerate(self.prompt.follow_ups, start=1)]
+        return "\n".join(lines)
+
+    # -- interaction -------------------------------------------------------------------------
+
+    @on(OptionList.OptionHighlighted, "#breakdown")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        spans = self.query_one(BreakdownList).spans
+        mark = spans.get(event.option.id or "")
+        view = self.query_one("#answer-view", AnswerView)
+        view.focus_span = (mark.start, mark.end) if mark else None
+        if mark is not None:
+            self.query_one("#tabs", TabbedContent).active = "answer-tab"
+            line = view.line_of(mark.start)
+            self.query_one("#answer-scroll", VerticalScroll).scroll_to(
+                y=max(0, line - 2), animate=False
+            )
+
+    def watch_show_arithmetic(self, show: bool) -> None:
+        self.set_class(show, "-arithmetic")
+
+    def action_toggle_arithmetic(self) -> None:
+        self.show_arithmetic = not self.show_arithmetic
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    def action_retry(self) -> None:
+        if not self.read_only:
+            self.dismiss("retry")
+
+    def action_next(self) -> None:
+        if not self.read_only:
+            self.dismiss("next")
+
+    def action_history(self) -> None:
+        if self.read_only:
+            self.dismiss(None)  # history is right underneath
+        else:
+            self.dismiss(None)
+            self.dp.open_history()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("retry", "next", "history") and self.read_only:
+            return False
+        return not (action in ("retry", "next") and self.prompt is None)

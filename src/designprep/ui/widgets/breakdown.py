@@ -1,0 +1,148 @@
+"""The grading breakdown as a list: reasoning points, concepts and red flags.
+
+Each item carries its status mark and the sentence of the answer that is its evidence.
+Highlighting an item tells the answer view which span to emphasise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from designprep.grading import Evidence, GradeResult
+
+QUOTE_CHARS = 240
+
+POINT_MARK = {
+    "covered": ("✓", "$text-success"),
+    "partial": ("~", "$text-warning"),
+    "missed": ("✗", "$text-error"),
+}
+CONCEPT_MARK = {
+    "found": ("✓", "$text-success"),
+    "rejected": ("⊘", "$text-primary"),
+    "listed": ("·", "$text-warning"),
+    "missed": ("✗", "$text-error"),
+}
+CONCEPT_LABEL = {
+    "found": "found",
+    "rejected": "rejected (you ruled it out)",
+    "listed": "listed only, not used in a sentence",
+    "missed": "missed",
+}
+FLAG_MARK = {
+    "raised": ("!", "$text-error"),
+    "rejected": ("✓", "$text-success"),
+    "clear": ("✓", "$text-success"),
+}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A span of the answer and why it is marked (a point's or red flag's status)."""
+
+    start: int
+    end: int
+    kind: str  # covered | partial | raised | found | rejected | listed
+
+
+def _quote(evidence: Evidence | None) -> Content | None:
+    if evidence is None:
+        return None
+    text = " ".join(evidence.text.split())
+    if len(text) > QUOTE_CHARS:
+        text = text[: QUOTE_CHARS - 1] + "…"
+    return Content.styled(f"“{text}”", "italic $foreground-muted")
+
+
+def _item(mark: tuple[str, str], text: str, status: str, quote: Content | None) -> Content:
+    line = Content.assemble(
+        (f" {mark[0]} ", f"bold {mark[1]}"), text, (f"  {status}", "$foreground-muted")
+    )
+    if quote is None:
+        return line
+    return Content.assemble(line, "\n", "    ", quote)
+
+
+def _heading(title: str, tally: str) -> Option:
+    return Option(
+        Content.assemble((title, "bold"), (f"  {tally}", "$foreground-muted")), disabled=True
+    )
+
+
+def build(result: GradeResult) -> tuple[list[Option | None], dict[str, Mark]]:
+    """The options of the list, and the evidence span of each option (by option id)."""
+    options: list[Option | None] = []
+    spans: dict[str, Mark] = {}
+
+    def add(option_id: str, content: Content, evidence: Evidence | None, kind: str) -> None:
+        options.append(Option(content, id=option_id))
+        if evidence is not None:
+            spans[option_id] = Mark(evidence.start, evidence.end, kind)
+
+    covered = sum(1 for p in result.points if p.status == "covered")
+    partial = sum(1 for p in result.points if p.status == "partial")
+    tally = f"{covered} of {len(result.points)} covered" + (
+        f", {partial} partly" if partial else ""
+    )
+    options.append(_heading("Reasoning points", tally))
+    for i, p in enumerate(result.points):
+        add(
+            f"point-{i}",
+            _item(POINT_MARK[p.status], p.text, p.status, _quote(p.evidence)),
+            p.evidence,
+            p.status,
+        )
+
+    if result.concepts:
+        found = sum(1 for c in result.concepts if c.status == "found")
+        options.append(None)
+        options.append(_heading("Key concepts", f"{found} of {len(result.concepts)} used"))
+        for i, c in enumerate(result.concepts):
+            quote = _quote(c.evidence) if c.status in ("found", "rejected") else None
+            add(
+                f"concept-{i}",
+                _item(CONCEPT_MARK[c.status], c.term, CONCEPT_LABEL[c.status], quote),
+                c.evidence,
+                c.status,
+            )
+
+    if result.red_flags:
+        raised = [f for f in result.red_flags if f.status == "raised"]
+        options.append(None)
+        options.append(
+            _heading(
+                "Red flags",
+                f"{len(raised)} raised, −{sum(f.penalty for f in raised):g}"
+                if raised
+                else "none raised",
+            )
+        )
+        for i, f in enumerate(result.red_flags):
+            status = f"raised −{f.penalty:g}" if f.status == "raised" else f.status
+            add(
+                f"flag-{i}",
+                _item(FLAG_MARK[f.status], f.text, status, _quote(f.evidence)),
+                f.evidence,
+                "raised" if f.status == "raised" else "rejected",
+            )
+    return options, spans
+
+
+class BreakdownList(OptionList):
+    """Points, concepts and red flags of one grading; ``spans`` maps option ids to evidence."""
+
+    DEFAULT_CSS = """
+    BreakdownList > .option-list--option-disabled { color: $foreground; }
+    """
+
+    def __init__(self, result: GradeResult, *, id: str | None = None) -> None:
+        options, self.spans = build(result)
+        super().__init__(*options, id=id)
+
+    def marks(self) -> list[Mark]:
+        """Spans to highlight in the answer at rest: reasoning points made and red flags raised."""
+        return [m for m in self.spans.values() if m.kind in ("covered", "partial", "raised")]
