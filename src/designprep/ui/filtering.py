@@ -43,15 +43,20 @@ def _subsequence(word: str) -> re.Pattern[str]:
     return re.compile(".*?".join(re.escape(ch) for ch in word))
 
 
+def _max_span(word: str) -> int:
+    """How spread out a subsequence match may be: letters strewn over the whole title
+    ("mlops" in "Design search autocomplete (typeahead) ... microservices") are noise."""
+    return 2 * len(word) + 4
+
+
 def _word_score(word: str, hay: _Haystack) -> float:
     """How well one query word matches: 0 is no match, higher is better."""
     at = hay.text.find(word)
     if at >= 0:
         return 3.0 + (1.0 if at in hay.word_starts else 0.0) + min(len(word), 10) / 10
     found = _subsequence(word).search(hay.text)
-    if found:
-        span = found.end() - found.start()
-        return 1.0 + len(word) / span  # 1..2: tighter is better
+    if found and found.end() - found.start() <= _max_span(word):
+        return 1.0 + len(word) / (found.end() - found.start())  # 1..2: tighter is better
     if len(word) >= 4 and fuzz.partial_ratio(word, hay.text) >= TYPO_CUTOFF:
         return 0.5
     return 0.0

@@ -116,6 +116,7 @@ class BrowseScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.is_mounted and self._cells:
             self.reload()  # back from practice or history: scores may have changed
+            self.action_focus_table()  # so the screen's keys work straight away
 
     # -- data --------------------------------------------------------------------------------
 
@@ -327,6 +328,6 @@ def preview_markdown(prompt: Prompt, progress: PromptProgress | None, app: Desig
         else "no hints"
     )
     return (
-        f"### {prompt.title}\n\n{meta}  \n{record}  \n*{hint_line} · "
-        f"press enter to practise*\n\n---\n\n{prompt.prompt}"
+        f"**{prompt.title}**  \n{meta}  \n{record}  \n*{hint_line} · press enter to practise*"
+        f"\n\n{prompt.prompt}"
     )

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.content import Content
+from rich.table import Table
+from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -17,15 +18,15 @@ from designprep.grading import Evidence, GradeResult
 QUOTE_CHARS = 240
 
 POINT_MARK = {
-    "covered": ("✓", "$text-success"),
-    "partial": ("~", "$text-warning"),
-    "missed": ("✗", "$text-error"),
+    "covered": ("✓", "green"),
+    "partial": ("~", "yellow"),
+    "missed": ("✗", "red"),
 }
 CONCEPT_MARK = {
-    "found": ("✓", "$text-success"),
-    "rejected": ("⊘", "$text-primary"),
-    "listed": ("·", "$text-warning"),
-    "missed": ("✗", "$text-error"),
+    "found": ("✓", "green"),
+    "rejected": ("⊘", "blue"),
+    "listed": ("·", "yellow"),
+    "missed": ("✗", "red"),
 }
 CONCEPT_LABEL = {
     "found": "found",
@@ -34,9 +35,9 @@ CONCEPT_LABEL = {
     "missed": "missed",
 }
 FLAG_MARK = {
-    "raised": ("!", "$text-error"),
-    "rejected": ("✓", "$text-success"),
-    "clear": ("✓", "$text-success"),
+    "raised": ("!", "red"),
+    "rejected": ("✓", "green"),
+    "clear": ("✓", "green"),
 }
 
 
@@ -49,28 +50,33 @@ class Mark:
     kind: str  # covered | partial | raised | found | rejected | listed
 
 
-def _quote(evidence: Evidence | None) -> Content | None:
+def _quote(evidence: Evidence | None) -> str | None:
     if evidence is None:
         return None
     text = " ".join(evidence.text.split())
     if len(text) > QUOTE_CHARS:
         text = text[: QUOTE_CHARS - 1] + "…"
-    return Content.styled(f"“{text}”", "italic $foreground-muted")
+    return f"“{text}”"
 
 
-def _item(mark: tuple[str, str], text: str, status: str, quote: Content | None) -> Content:
-    line = Content.assemble(
-        (f" {mark[0]} ", f"bold {mark[1]}"), text, (f"  {status}", "$foreground-muted")
-    )
-    if quote is None:
-        return line
-    return Content.assemble(line, "\n", "    ", quote)
+def _item(mark: tuple[str, str], text: str, status: str, quote: str | None) -> Table:
+    """Mark in a narrow column, so wrapped lines hang under the text, not under the mark."""
+    body = Text(text)
+    body.append(f"  {status}", style="dim")
+    if quote:
+        body.append("\n")
+        body.append(quote, style="italic dim")
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2, justify="right")
+    grid.add_column(ratio=1)
+    grid.add_row(Text(mark[0], style=f"bold {mark[1]}"), body)
+    return grid
 
 
 def _heading(title: str, tally: str) -> Option:
-    return Option(
-        Content.assemble((title, "bold"), (f"  {tally}", "$foreground-muted")), disabled=True
-    )
+    heading = Text(title, style="bold")
+    heading.append(f"  {tally}", style="dim")
+    return Option(heading, disabled=True)
 
 
 def build(result: GradeResult) -> tuple[list[Option | None], dict[str, Mark]]:
@@ -78,7 +84,7 @@ def build(result: GradeResult) -> tuple[list[Option | None], dict[str, Mark]]:
     options: list[Option | None] = []
     spans: dict[str, Mark] = {}
 
-    def add(option_id: str, content: Content, evidence: Evidence | None, kind: str) -> None:
+    def add(option_id: str, content: Table, evidence: Evidence | None, kind: str) -> None:
         options.append(Option(content, id=option_id))
         if evidence is not None:
             spans[option_id] = Mark(evidence.start, evidence.end, kind)

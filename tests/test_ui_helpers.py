@@ -1,0 +1,96 @@
+"""Shared pieces of the UI tests: a fixed clock, a fixed time zone and an app on a temp store.
+
+No tests here; the Pilot, snapshot and filter tests import from this module.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from designprep.bank import Bank
+from designprep.grading import Grader
+from designprep.history import Attempt, HistoryStore
+from designprep.ui.app import DesignPrepApp
+
+SIZE = (120, 40)
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+GOOD_ANSWER = (
+    "Patient data never leaves our network, so I would host MLflow in our own VPC, "
+    "air-gapped from the internet. Researchers can use W&B for experiment tracking and "
+    "research on public data. The winning model is pushed to the MLflow model registry, "
+    "which gates what goes to production."
+)
+WEAK_ANSWER = "I would log patient records to the W&B cloud because the dashboards are nice."
+
+
+class FakeClock:
+    """A clock that stands still unless told to move."""
+
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def utc_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC, so the times the app shows do not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    with HistoryStore.open(tmp_path / "history.sqlite3") as s:
+        yield s
+
+
+def make_app(
+    bank: Bank,
+    grader: Grader,
+    store: HistoryStore,
+    clock: FakeClock | None = None,
+    **options: object,
+) -> DesignPrepApp:
+    settings: dict[str, object] = {
+        "clock": clock or FakeClock(),
+        "rng": random.Random(7),
+        "cursor_blink": False,
+        "autosave_seconds": 3600.0,
+    }
+    settings.update(options)
+    return DesignPrepApp(bank, grader, store, **settings)  # type: ignore[arg-type]
+
+
+def save_attempt(
+    bank: Bank,
+    grader: Grader,
+    store: HistoryStore,
+    prompt_id: str,
+    answer: str,
+    at: datetime,
+    minutes: float = 8,
+    hints: int = 0,
+) -> Attempt:
+    prompt = bank.prompts[prompt_id]
+    return store.save_attempt(
+        prompt=prompt,
+        content_hash=bank.content_hash(prompt),
+        answer=answer,
+        result=grader.grade(prompt, answer, hints_used=hints),
+        started_at=at - timedelta(minutes=minutes),
+        submitted_at=at,
+    )
