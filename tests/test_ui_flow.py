@@ -29,6 +29,7 @@ from designprep.ui.screens.results import ResultsScreen
 from designprep.ui.widgets.answer_view import AnswerView
 from designprep.ui.widgets.breakdown import BreakdownList, Mark
 from designprep.ui.widgets.countdown import Countdown
+from designprep.ui.widgets.prompt_table import PromptTable
 from tests.test_ui_helpers import (
     GOOD_ANSWER,
     SIZE,
@@ -72,7 +73,7 @@ async def test_whole_flow(
     async with app.run_test(size=SIZE) as pilot:
         browse = app.screen
         assert isinstance(browse, BrowseScreen)
-        table = browse.query_one("#prompts", DataTable)
+        table = browse.query_one("#prompts", PromptTable)
         assert table.row_count == 2
 
         # filter: fuzzy over title and tags, per keystroke; escape clears it
@@ -81,9 +82,9 @@ async def test_whole_flow(
         assert browse.highlighted == "url-short"
         await pilot.press("escape")
         assert table.row_count == 2
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, PromptTable)
         await pilot.press("slash", *"hospitl")  # a typo still finds it
-        assert [str(k.value) for k in table.rows] == ["tracker-choice"]
+        assert table.row_ids == ["tracker-choice"]
 
         # open the best match from the filter box
         await pilot.press("enter")
@@ -188,7 +189,7 @@ async def test_whole_flow(
         assert app.screen is history
         await pilot.press("escape")
         assert app.screen is browse
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, PromptTable)
         # the browse table shows the new best score and the attempt count
         assert browse._cells["tracker-choice"][4].plain == str(attempt.score)  # type: ignore[union-attr]
         assert browse._cells["tracker-choice"][5] == "2"
@@ -331,7 +332,7 @@ async def test_grading_runs_in_a_worker_and_the_ui_keeps_responding(
         practice = app.screen
         assert isinstance(practice, PracticeScreen)
         assert practice.grading
-        assert practice.has_class("-grading")
+        assert practice.query_one("#answer", TextArea).has_class("-grading")
         assert "grading" in str(practice.query_one("#grading-state", Label).render())
         await pilot.pause(0.05)  # the event loop is free while the grader works
         assert time.monotonic() - started < 0.9
@@ -459,7 +460,7 @@ async def test_load_problems_are_shown_and_the_rest_works(
         notes = list(app._notifications)
         assert len(notes) == 1 and notes[0].severity == "warning"
         assert "1 problem in 1 bank file" in notes[0].message
-        assert app.screen.query_one("#prompts", DataTable).row_count == 2
+        assert app.screen.query_one("#prompts", PromptTable).row_count == 2
         await pilot.press("p")
         problems = app.screen
         assert isinstance(problems, ProblemsScreen)
@@ -522,12 +523,12 @@ async def test_filter_box_keys(tiny_bank: Bank, tiny_grader: Grader, store: Hist
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", *"zzzz")
         browse = app.screen
-        assert browse.query_one("#prompts", DataTable).row_count == 0
+        assert browse.query_one("#prompts", PromptTable).row_count == 0
         assert browse.highlighted is None
         await pilot.press("enter")  # nothing to open
         assert isinstance(app.screen, BrowseScreen)
         await pilot.press(*["backspace"] * 4, "down")
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, PromptTable)
         assert browse.query_one("#filter", Input).value == ""
 
 

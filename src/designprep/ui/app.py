@@ -7,11 +7,13 @@ values with ``dismiss()``; the app decides what comes next.
 
 from __future__ import annotations
 
+import gc
 import random
 import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import ClassVar, Literal
 
 from textual import work
@@ -44,7 +46,7 @@ class DesignPrepApp(App[None]):
     """Practise system-design prompts: browse, answer against the clock, read the grading."""
 
     TITLE = "designprep"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     # Browse is the base of the one mode: it cannot be popped, and (unlike a default
     # screen) a mode's screen gets its CSS_PATH loaded.
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {"browse": BrowseScreen}
@@ -95,15 +97,21 @@ class DesignPrepApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        # Everything loaded so far (bank, modules, widgets) lives as long as the app: move it
+        # out of the cyclic collector's way, so its full passes do not stall keystrokes.
+        gc.freeze()
         if self._warm_up_enabled:
-            # After the first paint, so start-up stays instant.
-            self.call_after_refresh(self.warm_up_grader)
+            self.warm_up_grader()  # after the first paint, so start-up stays instant
 
     @work(thread=True, exclusive=True, group="warm-up")
     def warm_up_grader(self) -> None:
         """Import scikit-learn and build the shared indexes before the first grading."""
         with self.grader_lock:
             self.grader.warm_up()
+        gc.freeze()  # scikit-learn and the grader's indexes, likewise for good
         self.grader_warm.set()
 
     def _restore_theme(self) -> None:

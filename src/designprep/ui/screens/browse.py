@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,12 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label, Markdown, Select
+from textual.widgets import Footer, Input, Label, Select, Static
 
 from designprep.bank import DIFFICULTIES, Prompt
 from designprep.history import HistoryError, PromptProgress
 from designprep.ui.filtering import cycle, filter_prompts
 from designprep.ui.format import band, since_text, until_text
+from designprep.ui.widgets.prompt_table import Column, PromptTable
 from designprep.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -25,6 +28,15 @@ if TYPE_CHECKING:
 _DIFFICULTY_ORDER = {d: i for i, d in enumerate(DIFFICULTIES)}
 _BAND_COLOUR = {"strong": "green", "hire": "green", "lean-no": "yellow", "no": "red"}
 TITLE_WIDTH = 52
+COLUMNS = [
+    Column("Prompt", TITLE_WIDTH),
+    Column("Category", 16),
+    Column("Level", 6),
+    Column("Time", 6, "right"),
+    Column("Best", 4, "right"),
+    Column("Tries", 5, "right"),
+    Column("Due", 5),
+]
 
 
 class FilterInput(Input):
@@ -35,16 +47,8 @@ class FilterInput(Input):
     ]
 
 
-class PromptTable(DataTable[Text | str]):
-    """The prompts; enter practises the highlighted one."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Practise", id="browse.open"),
-    ]
-
-
 class BrowseScreen(Screen[None]):
-    CSS_PATH = "browse.tcss"
+    CSS_PATH = Path(__file__).with_name("browse.tcss")
     AUTO_FOCUS = "#prompts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_due", "Next due", id="browse.next"),
@@ -68,6 +72,7 @@ class BrowseScreen(Screen[None]):
         self._progress: dict[str, PromptProgress] = {}
         self._cells: dict[str, tuple[Text | str, ...]] = {}
         self._shown: list[str] = []
+        self._filters_active = False
 
     @property
     def dp(self) -> DesignPrepApp:
@@ -96,21 +101,20 @@ class BrowseScreen(Screen[None]):
             )
         yield Label("", id="next-up", markup=False)
         with Vertical(id="main"):
-            yield PromptTable(id="prompts", cursor_type="row", zebra_stripes=True)
+            yield PromptTable(
+                COLUMNS,
+                id="prompts",
+                empty_text="No prompt matches the filters (escape clears them).",
+            )
             with VerticalScroll(id="preview"):
-                yield Markdown("", id="preview-body")
+                # One Static holding a Rich Markdown renderable, not a Markdown widget tree:
+                # the filter box relayouts the screen per keystroke, and dozens of block
+                # widgets would make every keystroke pay for them.
+                yield Static("", id="preview-body")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).cursor_blink = self.dp.cursor_blink
-        table = self.query_one("#prompts", DataTable)
-        table.add_column("Prompt", width=TITLE_WIDTH, key="title")
-        table.add_column("Category", key="category")
-        table.add_column("Level", key="difficulty")
-        table.add_column("Time", key="time")
-        table.add_column("Best", key="best")
-        table.add_column("Tries", key="tries")
-        table.add_column("Due", key="due")
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -134,6 +138,7 @@ class BrowseScreen(Screen[None]):
             self._progress = {}
             self.notify(str(exc), title="History unavailable", severity="error")
         self._cells = {p.id: self._row(p) for p in self._ordered()}
+        self.query_one("#prompts", PromptTable).set_cells(self._cells)
         due = sum(1 for p in self._progress.values() if p.is_due and p.prompt_id in self._cells)
         self.query_one(TitleBar).subtitle = f"{len(self._cells)} prompts · {due} due"
         found = self.dp.next_prompt()
@@ -178,20 +183,11 @@ class BrowseScreen(Screen[None]):
         ids = [m.prompt.id for m in matches]
         if ids == self._shown:
             return
-        table = self.query_one("#prompts", DataTable)
-        keep = self.highlighted
-        table.clear()
-        for pid in ids:
-            table.add_row(*self._cells[pid], key=pid)
         self._shown = ids
-        if self.filter_text and ids:
-            table.move_cursor(row=0)  # the best match
-        elif keep in ids:
-            table.move_cursor(row=ids.index(keep))
-        if not ids:
-            self.highlighted = None
-        else:
-            self.highlighted = ids[table.cursor_row]
+        table = self.query_one("#prompts", PromptTable)
+        # while typing a query the best match is the one to open; otherwise stay put
+        table.show(ids, cursor_to=ids[0] if self.filter_text and ids else None)
+        self.highlighted = table.highlighted
 
     # -- events ------------------------------------------------------------------------------
 
@@ -212,40 +208,46 @@ class BrowseScreen(Screen[None]):
         self.difficulty = None if event.value is Select.NULL else str(event.value)
 
     def watch_filter_text(self) -> None:
-        self.refilter()
-        self.refresh_bindings()
+        self._filters_changed()
 
     def watch_category(self) -> None:
-        self.refilter()
-        self.refresh_bindings()
+        self._filters_changed()
 
     def watch_difficulty(self) -> None:
+        self._filters_changed()
+
+    def _filters_changed(self) -> None:
         self.refilter()
-        self.refresh_bindings()
+        active = bool(self.filter_text or self.category or self.difficulty)
+        if active != self._filters_active:  # the footer is rebuilt only when its keys change
+            self._filters_active = active
+            self.refresh_bindings()
 
-    @on(DataTable.RowHighlighted, "#prompts")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.highlighted = event.row_key.value
+    @on(PromptTable.Highlighted, "#prompts")
+    def _row_highlighted(self, event: PromptTable.Highlighted) -> None:
+        self.highlighted = event.row_id
 
-    @on(DataTable.RowSelected, "#prompts")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.dp.practise(self.dp.bank.prompts[event.row_key.value])
+    @on(PromptTable.Selected, "#prompts")
+    def _row_selected(self, event: PromptTable.Selected) -> None:
+        self.dp.practise(self.dp.bank.prompts[event.row_id])
 
     def watch_highlighted(self) -> None:
         self._update_preview()
 
     def _update_preview(self) -> None:
-        body = self.query_one("#preview-body", Markdown)
+        body = self.query_one("#preview-body", Static)
         pid = self.highlighted
         if pid is None:
             body.update(
-                "*No prompt matches the filters.* Press **escape** to clear them."
-                if self.dp.bank.prompts
-                else "*The bank is empty.*"
+                RichMarkdown(
+                    "*No prompt matches the filters.* Press **escape** to clear them."
+                    if self.dp.bank.prompts
+                    else "*The bank is empty.*"
+                )
             )
             return
-        body.update(preview_markdown(self.dp.bank.prompts[pid], self._progress.get(pid), self.dp))
+        text = preview_markdown(self.dp.bank.prompts[pid], self._progress.get(pid), self.dp)
+        body.update(RichMarkdown(text, code_theme="ansi_dark", inline_code_theme="ansi_dark"))
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
 
     # -- actions -----------------------------------------------------------------------------
@@ -270,7 +272,7 @@ class BrowseScreen(Screen[None]):
         self.query_one("#filter", Input).focus()
 
     def action_focus_table(self) -> None:
-        self.query_one("#prompts", DataTable).focus()
+        self.query_one("#prompts", PromptTable).focus()
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""

@@ -54,17 +54,18 @@ class HelpScreen(ModalScreen[None]):
 
     def _sections(self) -> list[tuple[str, list[Binding]]]:
         from designprep.ui.app import DesignPrepApp
-        from designprep.ui.screens.browse import BrowseScreen, PromptTable
+        from designprep.ui.screens.browse import BrowseScreen
         from designprep.ui.screens.history import AttemptsTable, HistoryScreen
         from designprep.ui.screens.practice import PracticeScreen
         from designprep.ui.screens.results import ResultsScreen
+        from designprep.ui.widgets.prompt_table import PromptTable
 
         sections: list[tuple[str, type, list[Binding]]] = [
             (
                 "Browse",
                 BrowseScreen,
                 [
-                    *_bindings(PromptTable),
+                    *[b for b in _bindings(PromptTable) if b.show],
                     *_bindings(BrowseScreen),
                     Binding("down", "", "From the filter box to the table"),
                     Binding("up,down", "", "Move in the table"),

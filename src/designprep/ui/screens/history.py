@@ -7,6 +7,7 @@ The store is read in a thread worker: a long history never holds up the screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -47,7 +48,7 @@ class AttemptsTable(DataTable[Text | str]):
 
 
 class HistoryScreen(Screen[None]):
-    CSS_PATH = "history.tcss"
+    CSS_PATH = Path(__file__).with_name("history.tcss")
     AUTO_FOCUS = "#attempts"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "cycle_category", "Chart category", id="history.category"),

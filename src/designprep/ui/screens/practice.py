@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from contextlib import suppress
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 
 class PracticeScreen(Screen[Attempt | None]):
-    CSS_PATH = "practice.tcss"
+    CSS_PATH = Path(__file__).with_name("practice.tcss")
     AUTO_FOCUS = "#answer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit", id="practice.submit"),
@@ -156,8 +157,10 @@ class PracticeScreen(Screen[Attempt | None]):
 
     def watch_grading(self, grading: bool) -> None:
         # A class, not the `loading` overlay: the screen may be dismissed in the same moment.
-        self.set_class(grading, "-grading")
-        self.query_one("#answer", TextArea).read_only = grading
+        # On the text box, not the screen, so only it is restyled.
+        area = self.query_one("#answer", TextArea)
+        area.set_class(grading, "-grading")
+        area.read_only = grading
         if grading:
             slow = "" if self.dp.grader_warm.is_set() else " (the first grading loads the matcher)"
             self.query_one("#grading-state", Label).update(f"grading…{slow}")

@@ -7,8 +7,10 @@ only back.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
+from rich.markdown import Markdown as RichMarkdown
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,7 +21,6 @@ from textual.widgets import (
     Digits,
     Footer,
     Label,
-    Markdown,
     OptionList,
     Static,
     TabbedContent,
@@ -40,7 +41,7 @@ Choice = Literal["retry", "next"] | None
 
 
 class ResultsScreen(Screen[Choice]):
-    CSS_PATH = "results.tcss"
+    CSS_PATH = Path(__file__).with_name("results.tcss")
     AUTO_FOCUS = "#breakdown"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry", id="results.retry"),
@@ -86,15 +87,18 @@ class ResultsScreen(Screen[Choice]):
             with TabbedContent(id="tabs", initial="answer-tab"):
                 with TabPane("Your answer", id="answer-tab"), VerticalScroll(id="answer-scroll"):
                     yield AnswerView(a.answer, breakdown.marks(), id="answer-view")
+                # Rich Markdown in a Static: one widget each, so the screen paints at once
                 with TabPane("Model answer", id="model-tab"), VerticalScroll():
-                    yield Markdown(
-                        self.prompt.model_answer
-                        if self.prompt
-                        else "*This prompt is no longer in the bank.*",
+                    yield Static(
+                        RichMarkdown(
+                            self.prompt.model_answer
+                            if self.prompt
+                            else "*This prompt is no longer in the bank.*"
+                        ),
                         id="model-answer",
                     )
                 with TabPane("Follow-ups", id="follow-tab"), VerticalScroll():
-                    yield Markdown(self._follow_ups(), id="follow-ups")
+                    yield Static(RichMarkdown(self._follow_ups()), id="follow-ups")
         yield Static("\n".join(r.breakdown.explain()), id="arithmetic", markup=False)
         yield Footer()
 
