@@ -199,13 +199,12 @@ def child_memory() -> dict[str, float]:
 
     from textual.widgets import TextArea
 
+    import designprep.ui.app as app_module
     from designprep.bank import load_bank
     from designprep.grading import Grader
     from designprep.history import HistoryStore
     from designprep.ui.app import DesignPrepApp
     from designprep.ui.screens.results import ResultsScreen
-
-    import designprep.ui.app as app_module
 
     bank = load_bank()
     out: dict[str, float] = {}
@@ -273,9 +272,7 @@ def first_paint(runs: int) -> None:
         return statistics.median(r[key] for r in results[kind])
 
     bare, app = med("bare", "run_to_paint_ms"), med("app", "run_to_paint_ms")
-    print(
-        f"1. Time to first paint, headless, {SIZE[0]}x{SIZE[1]}, median of {runs} fresh processes each"
-    )
+    print(f"1. Time to first paint, headless, {SIZE[0]}x{SIZE[1]}, median of {runs} runs each")
     print(f"   bare Textual app, DataTable of the same rows   {bare:7.0f} ms")
     print(f"   designprep browse screen                       {app:7.0f} ms")
     print(f"   ratio                                          {app / bare:7.2f}   (target <= 1.5)")
@@ -308,11 +305,13 @@ def main() -> None:
     f = run_child("filter")
     print(f"2. Filter keystroke with {f['prompts']:,} prompts ('{QUERY}' typed, then erased)")
     print(
-        f"   table rebuilt       median {f['sync_median_ms']:5.1f} ms   max {f['sync_max_ms']:5.1f} ms"
+        f"   table rebuilt       median {f['sync_median_ms']:5.1f} ms   "
+        f"max {f['sync_max_ms']:5.1f} ms"
         f"   ({f['keystrokes']} keystrokes, {f['rows_min']}-{f['rows_max']} rows shown)"
     )
     print(
-        f"   screen refreshed    median {f['paint_median_ms']:5.1f} ms   max {f['paint_max_ms']:5.1f} ms"
+        f"   screen refreshed    median {f['paint_median_ms']:5.1f} ms   "
+        f"max {f['paint_max_ms']:5.1f} ms"
         "   (target < 50 ms)"
     )
     m = run_child("memory")
