@@ -214,7 +214,7 @@ def child_memory() -> dict[str, float]:
         def on_mount(self) -> None:  # runs with ResultsScreen.on_mount (Textual calls both)
             self.call_after_refresh(lambda: shown.setdefault("at", time.perf_counter()))
 
-    app_module.ResultsScreen = TimedResults  # type: ignore[misc]
+    app_module.ResultsScreen = TimedResults
 
     async def main() -> None:
         with HistoryStore.open() as store:
