@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from designprep.ui.app import DesignPrepApp
 
 PROMPT_WIDTH = 28
-POINT_WIDTH = 62
+POINT_WIDTH = 56
 _BAND_COLOUR = {"strong": "green", "hire": "green", "lean-no": "yellow", "no": "red"}
 
 
@@ -90,7 +90,7 @@ class HistoryScreen(Screen[None]):
         missed = self.query_one("#missed", DataTable)
         missed.border_title = "Most-missed reasoning points"
         missed.add_column("Missed", key="missed")
-        missed.add_column("Point", key="point", width=POINT_WIDTH)
+        missed.add_column("Point", key="point")
         categories = self.query_one("#categories", DataTable)
         categories.border_title = "Per category"
         for label in ("Category", "Tries", "Mean", "Best", "Trend"):
@@ -140,8 +140,11 @@ class HistoryScreen(Screen[None]):
         missed = self.query_one("#missed", DataTable)
         missed.clear()
         for m in data.missed:
+            text = m.point_text
+            if len(text) > POINT_WIDTH:
+                text = text[: POINT_WIDTH - 1] + "…"
             missed.add_row(
-                f"{m.missed_count}/{m.attempts}", m.point_text, key=f"{m.rubric_id}:{m.point_id}"
+                f"{m.missed_count}/{m.attempts}", text, key=f"{m.rubric_id}:{m.point_id}"
             )
         categories = self.query_one("#categories", DataTable)
         categories.clear()

@@ -106,9 +106,7 @@ class PracticeScreen(Screen[Attempt | None]):
             self.notify(str(exc), title="Draft not restored", severity="error")
             return
         if draft is None or not draft.text.strip():
-            self.query_one("#draft-state", Label).update(
-                f"autosaves every {self.dp.autosave_seconds:g} s"
-            )
+            self.query_one("#draft-state", Label).update("draft autosaves")
             return
         area = self.query_one("#answer", TextArea)
         area.load_text(draft.text)

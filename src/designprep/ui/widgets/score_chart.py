@@ -67,9 +67,9 @@ class ScoreChart(Widget):
                 axis = " 50┤"
             parts: list[tuple[str, str] | str] = [(axis, "$foreground-muted")]
             for score in scores:
-                eighths = round(score / 100 * rows * 8)
+                eighths = max(1, round(score / 100 * rows * 8))  # a 0 still shows as a sliver
                 fill = min(8, max(0, eighths - (level_top - 1) * 8))
-                parts.append((_EIGHTHS[fill] * 1, BAND_STYLE[band(score)]))
+                parts.append((_EIGHTHS[fill], BAND_STYLE[band(score)]))
                 if step == 2:
                     parts.append(" ")
             lines.append(Content.assemble(*parts))
