@@ -530,6 +530,10 @@ async def test_filter_box_keys(tiny_bank: Bank, tiny_grader: Grader, store: Hist
         await pilot.press(*["backspace"] * 4, "down")
         assert isinstance(app.focused, PromptTable)
         assert browse.query_one("#filter", Input).value == ""
+        await pilot.press("d", "d", "d")  # quick presses: easy, medium, hard
+        assert browse.query_one("#difficulty", Select).value == "hard"
+        await pilot.press("d")  # and round to any
+        assert browse.query_one("#difficulty", Select).value is Select.NULL
 
 
 def test_app_command_needs_a_terminal() -> None:

@@ -281,16 +281,17 @@ class BrowseScreen(Screen[None]):
         self.action_focus_table()
 
     def action_cycle_category(self) -> None:
-        select = self.query_one("#category", Select)
-        nxt = cycle([None, *self.dp.bank.categories()], self.category)
-        if nxt is None:
-            select.clear()
-        else:
-            select.value = nxt
+        self._cycle("#category", [None, *self.dp.bank.categories()])
 
     def action_cycle_difficulty(self) -> None:
-        select = self.query_one("#difficulty", Select)
-        nxt = cycle([None, *DIFFICULTIES], self.difficulty)
+        self._cycle("#difficulty", [None, *DIFFICULTIES])
+
+    def _cycle(self, selector: str, options: list[str | None]) -> None:
+        # From the Select's own value: the reactive follows a message behind, so a quick
+        # double press would read it stale.
+        select: Select[str] = self.query_one(selector, Select)
+        current = None if select.value is Select.NULL else str(select.value)
+        nxt = cycle(options, current)
         if nxt is None:
             select.clear()
         else:

@@ -116,7 +116,7 @@ class PracticeScreen(Screen[Attempt | None]):
         self.words = word_count(draft.text)
         when = since_text(draft.saved_at, self.dp.clock())
         self.query_one("#draft-state", Label).update(f"draft restored ({when})")
-        self.notify(f"Your draft from {when} is back.", title="Draft restored", timeout=4)
+        self.notify(f"Your draft, saved {when}, is back.", title="Draft restored", timeout=4)
 
     # -- live state --------------------------------------------------------------------------
 
