@@ -383,7 +383,7 @@ async def test_help_lists_every_key(
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(str(s.render()) for s in app.screen.query(".keys").results(Static))
         for description in (
-            "Practise", "Next due", "Random", "Filter", "Category", "Difficulty", "History",
+            "Practise", "Next due", "Random", "Filter", "Category", "Level", "Problems", "History",
             "Submit", "Hint (costs points)", "Retry", "Next prompt", "Score maths",
             "Model answer", "Follow-ups", "Open attempt", "Chart category", "Help", "Quit",
         ):  # fmt: skip

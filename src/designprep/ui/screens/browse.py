@@ -55,9 +55,9 @@ class BrowseScreen(Screen[None]):
         Binding("r", "random", "Random", id="browse.random"),
         Binding("slash", "focus_filter", "Filter", id="browse.filter"),
         Binding("c", "cycle_category", "Category", id="browse.category"),
-        Binding("d", "cycle_difficulty", "Difficulty", id="browse.difficulty"),
+        Binding("d", "cycle_difficulty", "Level", id="browse.difficulty"),
         Binding("h", "history", "History", id="browse.history"),
-        Binding("p", "problems", "Load problems", id="browse.problems"),
+        Binding("p", "problems", "Problems", id="browse.problems"),
         Binding("escape", "clear_filter", "Clear filter", id="browse.clear"),
         Binding("q", "app.quit", "Quit", id="browse.quit"),
     ]
@@ -96,7 +96,7 @@ class BrowseScreen(Screen[None]):
             )
             yield Select(
                 [(d, d) for d in DIFFICULTIES],
-                prompt="Any difficulty",
+                prompt="Any level",
                 id="difficulty",
             )
         yield Label("", id="next-up", markup=False)
