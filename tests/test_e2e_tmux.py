@@ -35,10 +35,13 @@ ANSWER = (
 
 
 class Terminal:
-    """One tmux server of our own (its own socket), 120x40, running one command."""
+    """A tmux server of our own (its own socket), 120x40, running one command. Each start
+    gets a fresh server: a server being killed may still hold the previous socket."""
 
-    def __init__(self, socket: str) -> None:
-        self.socket = socket
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.starts = 0
+        self.socket = name
 
     def tmux(self, *args: str) -> str:
         proc = subprocess.run(
@@ -47,6 +50,8 @@ class Terminal:
         return proc.stdout
 
     def start(self, command: str, home: Path, rc_file: Path) -> None:
+        self.starts += 1
+        self.socket = f"{self.name}-{self.starts}"
         script = (
             f"export DESIGNPREP_HOME={shlex.quote(str(home))}; unset DESIGNPREP_BANK; "
             f"{command}; echo $? > {shlex.quote(str(rc_file))}; sleep 30"
