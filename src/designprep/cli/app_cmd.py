@@ -9,9 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from designprep import locations
-from designprep.bank import load_bank
-from designprep.cli.common import UserError
+from designprep.cli.common import UserError, load
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -22,8 +20,7 @@ def run_app(args: argparse.Namespace) -> int:
         )
     from designprep.history import HistoryError, HistoryStore
 
-    dirs = locations.extra_bank_dirs(getattr(args, "bank", []) + getattr(args, "bank_top", []))
-    bank = load_bank(dirs)
+    bank = load(args, warn=False)  # --bank DIR and DESIGNPREP_BANK; problems go to the app
     try:
         store = HistoryStore.open()
     except HistoryError as exc:
@@ -32,6 +29,7 @@ def run_app(args: argparse.Namespace) -> int:
     from designprep.grading import Grader
     from designprep.ui.app import DesignPrepApp
 
+    app = DesignPrepApp(bank, Grader(bank), store)
     with store:
-        DesignPrepApp(bank, Grader(bank), store).run()
-    return 0
+        app.run()
+    return app.return_code or 0  # Textual sets 1 if the app stopped on an error
