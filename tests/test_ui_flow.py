@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Digits, Input, Label, Select, Static, Tex
 
 from designprep.bank import Bank, LoadProblem, Prompt
 from designprep.grading import Grader, GradeResult
-from designprep.history import HistoryStore
+from designprep.history import HistoryError, HistoryStore
 from designprep.ui.screens.browse import BrowseScreen
 from designprep.ui.screens.dialogs import HintModal, LeaveModal
 from designprep.ui.screens.help import HelpScreen
@@ -30,6 +30,7 @@ from designprep.ui.widgets.answer_view import AnswerView
 from designprep.ui.widgets.breakdown import BreakdownList, Mark
 from designprep.ui.widgets.countdown import Countdown
 from designprep.ui.widgets.prompt_table import PromptTable
+from designprep.ui.widgets.title_bar import TitleBar
 from tests.test_ui_helpers import (
     GOOD_ANSWER,
     SIZE,
@@ -557,3 +558,24 @@ def test_app_command_reports_an_unusable_history(
     assert cli_main.main([]) == 1
     err = capsys.readouterr().err
     assert err.startswith("designprep: error: ") and err.count("\n") == 1
+
+
+async def test_grading_is_shown_even_when_the_history_cannot_save_it(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(**_: object) -> None:
+        raise HistoryError("history.sqlite3: the disk is full; free some space and try again")
+
+    monkeypatch.setattr(store, "save_attempt", disk_full)
+    app = make_app(tiny_bank, tiny_grader, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await type_answer(pilot, GOOD_ANSWER)
+        await submit(pilot)
+        results = app.screen
+        assert isinstance(results, ResultsScreen)
+        assert results.attempt.id == 0
+        assert results.attempt.score >= 65
+        assert "not saved" in results.query_one(TitleBar).subtitle
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "disk is full" in errors[0].message

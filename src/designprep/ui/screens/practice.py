@@ -6,6 +6,7 @@ few seconds (and on leaving or quitting) and restored when the prompt is opened 
 
 from __future__ import annotations
 
+import json
 import threading
 from contextlib import suppress
 from datetime import datetime
@@ -326,7 +327,6 @@ class PracticeScreen(Screen[Attempt | None]):
 
     def _unsaved_attempt(self, text: str, result: GradeResult, submitted_at: datetime) -> Attempt:
         """The grading, shown even when the history cannot record it (id 0: not saved)."""
-        import json
 
         started = self.started_at or submitted_at
         return Attempt(
