@@ -81,7 +81,10 @@ class Terminal:
         return int(children[0])
 
     def stop(self) -> None:
+        path = self.tmux("display-message", "-p", "#{socket_path}").strip()
         self.tmux("kill-server")
+        if path:
+            Path(path).unlink(missing_ok=True)  # tmux may leave its socket file behind
 
 
 @pytest.fixture
