@@ -270,21 +270,10 @@ def grade_with_index(
         return Evidence(answer[first.start : last.end].strip(), first.start, last.end)
 
     point_results: list[PointResult] = []
-    sims = [_unit_sims(t, sets, char, flag=False) for t in index.points]
-    # A sentence that carries many points at once is a summary, not an explanation: each
-    # point it carries earns less (1/sqrt(k) for k points). Depends only on the unit, so
-    # adding a sentence never lowers what the others earn.
-    carried = [sum(1 for row in sims if row[ui] >= PARTIAL_AT) for ui in range(len(units))]
-    for t, row in zip(index.points, sims, strict=True):
+    for t in index.points:
         assert isinstance(t.item, Point)
-        sim = max(row, default=0.0)
-        credit, best = 0.0, None
-        for ui, s in enumerate(row):
-            c = _clamp((s - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM)) / max(1, carried[ui]) ** 0.5
-            if c > credit:
-                credit, best = c, ui
-        if best is None and sim > 0:
-            best = row.index(sim)  # no credit, but show where it came closest
+        sim, best = _best_match(t, sets, char, flag=False)
+        credit = _clamp((sim - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM))
         status: PointStatus = (
             "covered" if sim >= COVERED_AT else "partial" if sim >= PARTIAL_AT else "missed"
         )
@@ -323,7 +312,15 @@ def grade_with_index(
     stems = [t.stem for s in sentences for t in s.tokens if not t.stop]
     topic = relevance(stems) if relevance else Relevance(1.0, 1.0, prompt.id)
     return score_result(
-        prompt, point_results, concept_results, flag_results, overlap, topic, hints_used, answer
+        prompt,
+        point_results,
+        concept_results,
+        flag_results,
+        overlap,
+        topic,
+        hints_used,
+        answer,
+        sentences=sum(prose),
     )
 
 

@@ -397,6 +397,7 @@ def _grade(
     breakdown = Breakdown(
         components=components,
         coverage=round(coverage, 4),
+        depth=1.0,
         relevance=1.0,
         closest_prompt=prompt_id,
         curved=round(curved, 2),

@@ -88,6 +88,7 @@ class Breakdown:
     red_flag_penalty: float
     hint_penalty: float
     score: int
+    depth: float = 1.0  # less for a one- or two-sentence answer (absent in old results)
 
     def explain(self) -> list[str]:
         lines = [
@@ -96,6 +97,11 @@ class Breakdown:
             for c in self.components
         ]
         lines.append(f"{'coverage':<22} {self.coverage * 100:28.1f}")
+        if self.depth < 1:
+            lines.append(
+                f"{'depth':<22} {'x ' + format(self.depth, '.2f'):>28}"
+                "   (a one- or two-sentence answer)"
+            )
         lines.append(f"{'curved (partial credit)':<22} {self.curved:28.1f}   (100 x √coverage)")
         if self.relevance < 1:
             lines.append(

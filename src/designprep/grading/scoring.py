@@ -33,6 +33,7 @@ GATE_AT = 0.5  # point coverage from which concepts and overlap count in full
 OVERLAP_FULL = 0.55  # share of the model answer's content that counts as full overlap
 CURVE_POWER = 0.5  # score = 100 x coverage ** CURVE_POWER
 CURVE_FLOOR = 0.02  # coverage below this is noise and scores 0
+DEPTH_SENTENCES = 3  # sentences from which an answer counts as explained, not summarised
 
 
 def score_result(
@@ -44,8 +45,13 @@ def score_result(
     topic: Relevance,
     hints_used: int,
     answer: str,
+    sentences: int,
 ) -> GradeResult:
-    """The result, with the arithmetic that led to its score."""
+    """The result, with the arithmetic that led to its score.
+
+    ``sentences`` counts the answer's real sentences: a one- or two-sentence answer is a
+    summary, and an interviewer gives a summary less than the same points explained.
+    """
     own_rubric = prompt.rubrics[0]
     own = [p for p in points if p.rubric == own_rubric]
     own_val = _weighted_credit(own)
@@ -81,8 +87,9 @@ def score_result(
         ),
         Component("model-answer overlap", o_val, W_OVERLAP, gate * o_val * W_OVERLAP, gate_note),
     )
+    depth = min(1.0, (sentences + 1) / (DEPTH_SENTENCES + 1))
     coverage = sum(c.points for c in components) / 100
-    effective = _clamp((coverage - CURVE_FLOOR) / (1 - CURVE_FLOOR))
+    effective = _clamp((coverage * depth - CURVE_FLOOR) / (1 - CURVE_FLOOR))
     curved = 100 * effective**CURVE_POWER
     # Relevance scales the curved score, not the coverage: the curve's generosity to
     # partial answers is for answers to this question.
@@ -93,6 +100,7 @@ def score_result(
     breakdown = Breakdown(
         components=components,
         coverage=round(coverage, 4),
+        depth=round(depth, 3),
         relevance=round(topic.factor, 3),
         closest_prompt=topic.closest,
         curved=round(curved, 2),
