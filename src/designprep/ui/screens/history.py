@@ -29,12 +29,16 @@ if TYPE_CHECKING:
 
 PROMPT_WIDTH = 28
 POINT_WIDTH = 56
+# The table and charts show the latest attempts only: each carries its answer and full
+# grading, and a long history would otherwise load hundreds of megabytes at once.
+SHOWN_ATTEMPTS = 500
 _BAND_COLOUR = {"strong": "green", "hire": "green", "lean-no": "yellow", "no": "red"}
 
 
 @dataclass(frozen=True)
 class HistoryData:
-    attempts: list[Attempt]  # newest first
+    attempts: list[Attempt]  # newest first, at most SHOWN_ATTEMPTS
+    total: int
     categories: list[CategoryStats]
     missed: list[MissedPoint]
 
@@ -106,7 +110,8 @@ class HistoryScreen(Screen[None]):
         store = self.dp.store
         try:
             data = HistoryData(
-                attempts=store.attempts(),
+                attempts=store.attempts(limit=SHOWN_ATTEMPTS),
+                total=store.count_attempts(),
                 categories=store.category_stats(self.dp.bank),
                 missed=store.most_missed_points(limit=10),
             )
@@ -119,8 +124,9 @@ class HistoryScreen(Screen[None]):
 
     def show(self, data: HistoryData) -> None:
         self.data = data
-        n = len(data.attempts)
-        self.query_one(TitleBar).subtitle = f"{n} attempt{'s' if n != 1 else ''}"
+        n = data.total
+        shown = f" (latest {len(data.attempts)} shown)" if n > len(data.attempts) else ""
+        self.query_one(TitleBar).subtitle = f"{n} attempt{'s' if n != 1 else ''}{shown}"
         self.set_class(n == 0, "-empty")
         self.query_one("#empty", Label).update(
             "No attempts yet. Press escape, pick a prompt and submit an answer: it shows up here."
