@@ -344,9 +344,11 @@ def is_prose(sentence: Sentence, concept_tokens: int = 0) -> bool:
     n = len(sentence.tokens)
     if n < 3:
         return False
-    if sentence.commas >= 2 and n / (sentence.commas + 1) < 2.5:
-        return False  # "MLflow, DVC, HIPAA, VPC" is a list even with an 'and' in it
     share = concept_tokens / n
+    if sentence.commas >= 2 and n / (sentence.commas + 1) < 2.5 and share >= 0.25:
+        # "MLflow, DVC, HIPAA, VPC" is a list of names even with an 'and' in it; a bullet
+        # of features ("W&B: dashboards, run comparison, reports") still says something.
+        return False
     if share > 0.75 or (share > 0.5 and sentence.markers == 0):
         return False  # names with nothing said about them ("I'd pick W&B" says something)
     if n >= 4 and sentence.markers / n >= 0.06:
