@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from designprep.bank import Prompt
 from designprep.grading import GradeResult
 
 Reason = Literal["due", "unseen", "weakest"]
@@ -34,6 +35,35 @@ class Attempt:
     @property
     def result(self) -> GradeResult:
         return GradeResult.from_dict(json.loads(self.result_json))
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        prompt: Prompt,
+        content_hash: str,
+        answer: str,
+        result: GradeResult,
+        started_at: datetime,
+        submitted_at: datetime,
+    ) -> Attempt:
+        """A graded answer as a row not yet saved (id 0)."""
+        return cls(
+            id=0,
+            prompt_id=prompt.id,
+            category=prompt.category,
+            title=prompt.title,
+            started_at=started_at,
+            submitted_at=submitted_at,
+            duration_seconds=max(0.0, (submitted_at - started_at).total_seconds()),
+            answer=answer,
+            hints_used=result.hints_used,
+            score=result.score,
+            verdict=result.verdict,
+            grader_version=result.grader_version,
+            content_hash=content_hash,
+            result_json=json.dumps(result.to_dict(), ensure_ascii=False),
+        )
 
 
 @dataclass(frozen=True)

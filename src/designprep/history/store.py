@@ -9,7 +9,6 @@ mode keeps every committed transaction when the process is killed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import threading
@@ -286,21 +285,13 @@ class HistoryStore:
             raise ValueError(f"result is for '{result.prompt_id}', not '{prompt.id}'")
         submitted = utc(submitted_at) if submitted_at else now()
         started = utc(started_at) if started_at else submitted
-        attempt = Attempt(
-            id=0,
-            prompt_id=prompt.id,
-            category=prompt.category,
-            title=prompt.title,
+        attempt = Attempt.of(
+            prompt=prompt,
+            content_hash=content_hash,
+            answer=answer,
+            result=result,
             started_at=started,
             submitted_at=submitted,
-            duration_seconds=max(0.0, (submitted - started).total_seconds()),
-            answer=answer,
-            hints_used=result.hints_used,
-            score=result.score,
-            verdict=result.verdict,
-            grader_version=result.grader_version,
-            content_hash=content_hash,
-            result_json=json.dumps(result.to_dict(), ensure_ascii=False),
         )
         points = [(p.rubric, p.id, p.text, p.status) for p in result.points]
         with self._write() as conn:

@@ -6,7 +6,6 @@ few seconds (and on leaving or quitting) and restored when the prompt is opened 
 
 from __future__ import annotations
 
-import json
 import threading
 from contextlib import suppress
 from datetime import datetime
@@ -328,22 +327,13 @@ class PracticeScreen(Screen[Attempt | None]):
     def _unsaved_attempt(self, text: str, result: GradeResult, submitted_at: datetime) -> Attempt:
         """The grading, shown even when the history cannot record it (id 0: not saved)."""
 
-        started = self.started_at or submitted_at
-        return Attempt(
-            id=0,
-            prompt_id=self.prompt.id,
-            category=self.prompt.category,
-            title=self.prompt.title,
-            started_at=started,
-            submitted_at=submitted_at,
-            duration_seconds=max(0.0, (submitted_at - started).total_seconds()),
-            answer=text,
-            hints_used=result.hints_used,
-            score=result.score,
-            verdict=result.verdict,
-            grader_version=result.grader_version,
+        return Attempt.of(
+            prompt=self.prompt,
             content_hash=self.dp.bank.content_hash(self.prompt),
-            result_json=json.dumps(result.to_dict(), ensure_ascii=False),
+            answer=text,
+            result=result,
+            started_at=self.started_at or submitted_at,
+            submitted_at=submitted_at,
         )
 
     def _not_graded(self, message: str) -> None:
