@@ -22,7 +22,6 @@ from designprep.grading.features import (
     PhraseFeatures,
     SpellFixer,
     concept_feature,
-    content_stems,
     phrase_features,
     sentence_features,
 )
@@ -117,9 +116,7 @@ class PromptIndex:
         self.concepts: list[tuple[Concept, str]] = [(c, r.id) for r in rubrics for c in r.concepts]
         self.matcher = ConceptMatcher([c for c, _ in self.concepts], idf.known_words)
         self._concept_idf = {
-            concept_feature(c.id): max(
-                (idf(s) for s in content_stems(analyze(c.term))), default=idf.max
-            )
+            concept_feature(c.id): max((idf(s) for _, s in content_words(c.term)), default=idf.max)
             for c, _ in self.concepts
         }
         self._idf = idf

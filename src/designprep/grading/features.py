@@ -53,10 +53,6 @@ class Idf:
         return self._idf.get(term, self.max)
 
 
-def content_stems(sentences: Sequence[Sentence]) -> list[str]:
-    return [t.stem for s in sentences for t in s.tokens if not t.stop]
-
-
 class SpellFixer:
     """Map a misspelt answer word to a word the rubric uses ('reproducable' -> 'reproduc')."""
 
