@@ -32,14 +32,23 @@ class Concept(_Strict):
     term: NonEmpty
     aliases: list[NonEmpty] = Field(default_factory=list)
     weight: float = Field(default=1.0, gt=0, le=10)
+    # A named tool or system an answer assigns roles to (MLflow, W&B, Kafka): the words
+    # of a clause that names it are said *of* it, so "MLflow for research, W&B for
+    # production" is not its reverse. Qualities ("open source", "HIPAA") own nothing.
+    role: bool = False
 
 
 class Point(_Strict):
-    """A piece of reasoning the answer should state, in its own sentences."""
+    """A piece of reasoning the answer should state, in its own sentences.
+
+    A point that is a decision has sides: ``contradicted_by`` lists ways of asserting
+    the opposite decision ("return a 301"), which mark the point contradicted.
+    """
 
     id: Slug
     text: NonEmpty
     evidence: list[NonEmpty] = Field(default_factory=list)
+    contradicted_by: list[NonEmpty] = Field(default_factory=list)
     requires_any: list[Slug] = Field(default_factory=list)
     weight: float = Field(default=1.0, gt=0, le=10)
 
@@ -51,6 +60,9 @@ class RedFlag(_Strict):
     text: NonEmpty
     evidence: list[NonEmpty] = Field(default_factory=list)
     penalty: float = Field(default=10.0, ge=0, le=100)
+    # Breaks a constraint the prompt states: caps the score below the hire line instead
+    # of costing a flat penalty, as an interviewer would fail the design.
+    disqualifying: bool = False
 
 
 class Rubric(_Strict):
@@ -61,11 +73,26 @@ class Rubric(_Strict):
     red_flags: list[RedFlag] = Field(default_factory=list)
 
 
+SampleKind = Literal[
+    "strong",  # a hire or strong-hire answer
+    "incomplete",  # correct core, some asked-for areas missing (hire-level, 60-80)
+    "lean-no-hire",  # thin or partly wrong
+    "fluent-wrong",  # reads well, but a key decision breaks a stated constraint
+    "buzzwords",  # the right terms strung into sentences, no reasoning
+    "terse",  # short correct bullet points
+    "vague",  # generic, says little that is specific to the prompt
+    "negated",  # "we should not X, instead Y"
+    "off-topic",  # answers another question
+]
+SAMPLE_KINDS: tuple[str, ...] = SampleKind.__args__  # type: ignore[attr-defined]
+
+
 class Sample(_Strict):
     """A graded example answer: what a careful interviewer would give it."""
 
     score: int = Field(ge=0, le=100)
     text: NonEmpty
+    kind: SampleKind | None = None
     note: str | None = None
 
 

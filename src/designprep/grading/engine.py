@@ -120,12 +120,9 @@ class PromptIndex:
             for c, _ in self.concepts
         }
         self._idf = idf
-        # Named things (MLflow, Weights & Biases, Kafka: a capital in the term) own the
-        # clauses they head, so "MLflow for research, W&B for production" keeps its roles.
-        # Qualities ("open source", "self-hosted") are said *of* a tool and own nothing.
-        self.role_concepts = frozenset(
-            c.id for c, _ in self.concepts if any(ch.isupper() for ch in c.term)
-        )
+        # Role concepts (named tools: MLflow, W&B, Kafka) own the clauses they head, so
+        # "MLflow for research, W&B for production" keeps its roles; see Concept.role.
+        self.role_concepts = frozenset(c.id for c, _ in self.concepts if c.role)
         self.phrase_texts: list[str] = []
         self.unusable: list[UnusablePhrase] = []  # phrases too short to match, for authors
         self.points = [self._target(p, r.id) for r in rubrics for p in r.points]
