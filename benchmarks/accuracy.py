@@ -26,7 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from designprep.cli.eval_cmd import Evaluation, evaluate, pearson, read_rows, spearman
+from designprep.cli.eval_cmd import Evaluation, evaluate, read_rows
+from designprep.grading.agreement import pearson, spearman
 
 DEFAULT_CSV = (
     Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "mohler" / "mohler.csv"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from designprep.cli.eval_cmd import fit_leave_one_group_out, pearson, spearman
+from designprep.grading.agreement import fit_leave_one_group_out, pearson, spearman
 
 TINY_BANK = Path(__file__).parent / "data" / "tiny_bank"
 

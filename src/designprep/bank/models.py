@@ -16,6 +16,7 @@ Slug = Annotated[
 ]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Difficulty = Literal["easy", "medium", "hard"]
+Detector = Literal["estimates", "trade-offs", "failure-modes", "requirements"]
 
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 
@@ -51,6 +52,10 @@ class Point(_Strict):
     contradicted_by: list[NonEmpty] = Field(default_factory=list)
     requires_any: list[Slug] = Field(default_factory=list)
     weight: float = Field(default=1.0, gt=0, le=10)
+    # A craft point judged from the answer's structure as well as from its phrasings:
+    # numbers with units (estimates), "X over Y because" (trade-offs), a failure with its
+    # remedy (failure modes), stated assumptions or questions (requirements).
+    detect: Detector | None = None
 
 
 class RedFlag(_Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,7 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
                 }
             )
         warnings = [_unusable_problem(bank, u) for u in grader.index(prompt).unusable]
-        problems = []
+        problems = _placeholders(bank, prompt)
         path = display_path(bank.prompt_files[prompt.id])
         if model < MODEL_ANSWER_MIN:
             problems.append(f"{path}: model_answer: scores {model}, needs >= {MODEL_ANSWER_MIN}")
@@ -173,6 +174,36 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
     return report
 
 
+_PLACEHOLDER_RE = re.compile(r"\bTODO\b")
+
+
+def _placeholders(bank: Bank, prompt: Prompt) -> list[str]:
+    """Every field still holding the TODO that ``designprep new`` writes."""
+    files: list[tuple[Path, Any]] = [(bank.prompt_files[prompt.id], prompt)]
+    files += [(bank.rubric_files[r.id], r) for r in bank.rubrics_for(prompt)]
+    out = []
+    for path, model in files:
+        for loc, text in _strings(model.model_dump(mode="json"), ()):
+            if _PLACEHOLDER_RE.search(text):
+                line = read_yaml(path).line_of(loc)
+                field = "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc)
+                out.append(
+                    f"{display_path(path)}:{line}: {field.lstrip('.')}: still holds a TODO "
+                    "placeholder; write the real text"
+                )
+    return out
+
+
+def _strings(data: Any, loc: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, str):
+        return [(loc, data)]
+    if isinstance(data, dict):
+        return [x for k, v in data.items() for x in _strings(v, (*loc, k))]
+    if isinstance(data, list):
+        return [x for i, v in enumerate(data) for x in _strings(v, (*loc, i))]
+    return []
+
+
 def _unusable_problem(bank: Bank, phrase: UnusablePhrase) -> str:
     """Where a too-short rubric phrase is written, for the author to lengthen it."""
     rubric = bank.rubrics[phrase.rubric]
@@ -180,17 +211,15 @@ def _unusable_problem(bank: Bank, phrase: UnusablePhrase) -> str:
     for section in ("points", "red_flags"):
         for i, item in enumerate(getattr(rubric, section)):
             if item.id == phrase.item_id:
-                loc: tuple[str | int, ...] = (
-                    (section, i, "text")
-                    if phrase.index == 0
-                    else (section, i, "evidence", phrase.index - 1)
-                )
+                loc: tuple[str | int, ...]
+                if phrase.field == "contradicted_by":
+                    loc = (section, i, "contradicted_by", phrase.index)
+                elif phrase.index == 0:
+                    loc = (section, i, "text")
+                else:
+                    loc = (section, i, "evidence", phrase.index - 1)
                 line = read_yaml(path).line_of(loc)
-                field = (
-                    ".".join(str(x) for x in loc[:1])
-                    + f"[{i}]."
-                    + ("text" if phrase.index == 0 else f"evidence[{phrase.index - 1}]")
-                )
+                field = f"{section}[{i}]." + (loc[2] if len(loc) == 3 else f"{loc[2]}[{loc[3]}]")
                 return (
                     f"{display_path(path)}:{line}: {field}: '{phrase.text}' has fewer than two "
                     "content words, so it is ignored (it would match any sentence naming them)"

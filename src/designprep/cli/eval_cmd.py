@@ -20,9 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from designprep.cli.common import UserError, add_bank_option, load, print_json
+from designprep.grading.agreement import fit_leave_one_group_out, pearson, spearman
 
 PEERS_HELP = (
     "peers mode (the default): the other answers to the same question (same question and "
@@ -259,62 +258,6 @@ def grade_rows(
             if advance:
                 advance(1)
     return scores
-
-
-def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float | None:
-    a, b = np.asarray(x, float), np.asarray(y, float)
-    if len(a) < 2:
-        return None
-    a, b = a - a.mean(), b - b.mean()
-    denom = math.sqrt(float(a @ a) * float(b @ b))
-    return float(a @ b) / denom if denom else None
-
-
-def _ranks(x: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Ranks from 1, ties sharing their average rank."""
-    a = np.asarray(x, float)
-    order = np.argsort(a, kind="mergesort")
-    ranks = np.empty(len(a))
-    sorted_a = a[order]
-    i = 0
-    while i < len(a):
-        j = i
-        while j + 1 < len(a) and sorted_a[j + 1] == sorted_a[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
-
-
-def spearman(x: Sequence[float], y: Sequence[float]) -> float | None:
-    return pearson(_ranks(x), _ranks(y))
-
-
-def fit_leave_one_group_out(
-    predicted: Sequence[float], gold: Sequence[float], groups: Sequence[str]
-) -> list[float]:
-    """Map each prediction onto the gold scale with a line fitted on the other groups.
-
-    With a single group, each row is left out in turn instead. Fitted values are clipped
-    to the range of the gold scores the line was fitted on.
-    """
-    x, y = np.asarray(predicted, float), np.asarray(gold, float)
-    keys = list(groups)
-    if len(set(keys)) < 2:
-        keys = [str(i) for i in range(len(keys))]
-    key_arr = np.array(keys, dtype=object)
-    out = np.zeros(len(x))
-    for g in dict.fromkeys(keys):
-        held = key_arr == g
-        xs, ys = x[~held], y[~held]
-        if len(xs) == 0:
-            out[held] = y.mean()
-            continue
-        vx = float(((xs - xs.mean()) ** 2).sum())
-        slope = float(((xs - xs.mean()) * (ys - ys.mean())).sum()) / vx if vx else 0.0
-        line = ys.mean() + slope * (x[held] - xs.mean())
-        out[held] = np.clip(line, ys.min(), ys.max())
-    return [float(v) for v in out]
 
 
 def evaluate(

@@ -7,10 +7,17 @@ import sys
 from collections.abc import Sequence
 
 from designprep import __version__
-from designprep.cli import authoring_cmds, bank_cmds, eval_cmd, grade_cmd, history_cmds
+from designprep.cli import (
+    authoring_cmds,
+    bank_cmds,
+    calibrate_cmd,
+    eval_cmd,
+    grade_cmd,
+    history_cmds,
+)
 from designprep.cli.common import Parser, UserError
 
-COMMANDS = [grade_cmd, bank_cmds, authoring_cmds, eval_cmd, history_cmds]
+COMMANDS = [grade_cmd, bank_cmds, authoring_cmds, eval_cmd, calibrate_cmd, history_cmds]
 
 
 def build_parser() -> Parser:

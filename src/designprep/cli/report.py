@@ -9,9 +9,10 @@ from typing import TextIO
 from designprep.bank import Prompt
 from designprep.grading import GradeResult
 
-_POINT_MARK = {"covered": "✓", "partial": "~", "missed": "✗"}
+_POINT_MARK = {"covered": "✓", "partial": "~", "missed": "✗", "contradicted": "⊗"}
 _CONCEPT_MARK = {"found": "✓", "rejected": "⊘", "listed": "·", "missed": "✗"}
-_COLOURS = {"✓": "32", "~": "33", "✗": "31", "⊘": "36", "·": "2", "!": "1;31"}
+_COLOURS = {"✓": "32", "~": "33", "✗": "31", "⊘": "36", "·": "2", "!": "1;31", "⊗": "1;31"}
+_QUOTE_LINES = 4  # a long sentence is shown whole up to this many lines
 
 
 def use_colour(stream: TextIO) -> bool:
@@ -23,11 +24,10 @@ def _paint(text: str, code: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
 
-def _quote(text: str, width: int = 96) -> str:
-    one_line = " ".join(text.split())
-    if len(one_line) > width:
-        one_line = one_line[: width - 1] + "…"
-    return f"      “{one_line}”"
+def _quote(text: str, width: int = 92) -> str:
+    """The evidence sentence, wrapped: the matched words are never cut off a long line."""
+    lines = textwrap.wrap(f"“{' '.join(text.split())}”", width, max_lines=_QUOTE_LINES)
+    return "\n".join("      " + line for line in lines)
 
 
 def render(
@@ -61,7 +61,13 @@ def render(
         out += ["", heading("Red flags")]
         for f in result.red_flags:
             symbol = {"raised": "!", "rejected": "✓", "clear": "✓"}[f.status]
-            cost = f"  -{f.penalty:g}" if f.status == "raised" else ""
+            cost = ""
+            if f.status == "raised":
+                cost = (
+                    "  caps the score: breaks a stated constraint"
+                    if f.disqualifying
+                    else (f"  -{f.penalty:g}")
+                )
             out.append(f"  {mark(symbol)} {f.text}  [{f.status}]{cost}")
             if f.evidence:
                 out.append(_quote(f.evidence.text))

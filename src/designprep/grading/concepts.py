@@ -16,24 +16,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from designprep.bank.models import Concept
+from designprep.grading.polarity import POST_NEG_PHRASES, POST_NEG_TARGETS
 from designprep.grading.text import Sentence, Token, analyze, compact, stem
-
-# "W&B is not an option": negation that follows the concept it applies to.
-_POST_NEG_TARGETS = frozenset(
-    """option allowed acceptable appropriate suitable possible permitted viable fit usable
-    use used work works choice approved compliant go suited acceptable allowable
-    """.split()
-)
-_POST_NEG_PHRASES = (
-    ("ruled", "out"),
-    ("rule", "out"),
-    ("off", "the", "table"),
-    ("non", "starter"),
-    ("nonstarter",),
-    ("out", "of", "the", "question"),
-    ("dealbreaker",),
-    ("deal", "breaker"),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +136,7 @@ def _post_negated(toks: Sequence[Token], after: int) -> bool:
     clause = toks[after - 1].clause
     window = [t for t in toks[after : after + 7] if t.clause == clause]
     words = [t.text for t in window]
-    for phrase in _POST_NEG_PHRASES:
+    for phrase in POST_NEG_PHRASES:
         for k in range(len(words) - len(phrase) + 1):
             if tuple(words[k : k + len(phrase)]) == phrase:
                 return True
@@ -160,5 +144,5 @@ def _post_negated(toks: Sequence[Token], after: int) -> bool:
         return len(window) < 7  # "W&B's cloud is out"
     for k, t in enumerate(window[:4]):
         if t.cue and t.text in {"not", "never", "no", "cannot"}:
-            return any(w.text in _POST_NEG_TARGETS for w in window[k + 1 : k + 5])
+            return any(w.text in POST_NEG_TARGETS for w in window[k + 1 : k + 5])
     return False

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from designprep.bank.models import Concept, Point, Prompt, RedFlag, Rubric
+from designprep.grading.calibration import CALIBRATION as CAL
 from designprep.grading.concepts import ConceptMatcher, Mention
 from designprep.grading.features import (
     Feature,
@@ -36,6 +37,7 @@ from designprep.grading.result import (
     RedFlagResult,
 )
 from designprep.grading.scoring import score_result
+from designprep.grading.structure import detect, substance
 from designprep.grading.text import Sentence, analyze, content_words, is_prose
 from designprep.grading.topic import Relevance, TopicModel
 from designprep.grading.vectors import TfidfSpace, char_ngrams
@@ -44,14 +46,6 @@ if TYPE_CHECKING:
     from designprep.bank.loader import Bank
 
 MAX_ANSWER_CHARS = 50_000
-
-COVERED_AT, PARTIAL_AT = 0.62, 0.42  # point similarity -> status
-CREDIT_FROM, CREDIT_FULL = 0.30, 0.66  # point similarity -> credit, linear between
-FLAG_AT = 0.65  # red-flag similarity (same polarity) that raises it
-FLAG_RECALL = 0.7  # and the share of its phrase's words that must be said its way round
-W_RECALL, W_CHAR = 0.8, 0.2  # point similarity = recall of phrase words + char n-grams
-OPPOSITE_CREDIT = 0.3  # a word said with the opposite polarity counts this much
-MIN_PHRASE_FEATURES = 2  # a one-word phrase would match any sentence naming that word
 
 
 class AnswerError(ValueError):
@@ -74,8 +68,9 @@ class UnusablePhrase:
 
     rubric: str
     item_id: str
-    index: int  # 0 is the item's text, 1.. its evidence phrases
+    index: int  # 0 is the item's text, 1.. its evidence phrases (or contradicted_by's, 0..)
     text: str
+    field: str = "evidence"  # or "contradicted_by"
 
 
 @dataclass(frozen=True)
@@ -97,6 +92,7 @@ class _Target:
     first_phrase: int  # column of its first phrase in the char-similarity matrix
     requires: frozenset[str]
     names: frozenset[str]  # every feature of every phrasing
+    detect: str | None = None  # a craft point also judged from structure
 
 
 @dataclass(frozen=True)
@@ -106,6 +102,7 @@ class _Unit:
     sentences: tuple[int, ...]
     feats: tuple[Feature, ...]
     concepts: frozenset[str]  # concepts mentioned, any polarity
+    worth: float = 1.0  # substance: less for a string of names and jargon
 
 
 class PromptIndex:
@@ -125,8 +122,19 @@ class PromptIndex:
         self.role_concepts = frozenset(c.id for c, _ in self.concepts if c.role)
         self.phrase_texts: list[str] = []
         self.unusable: list[UnusablePhrase] = []  # phrases too short to match, for authors
-        self.points = [self._target(p, r.id) for r in rubrics for p in r.points]
-        self.flags = [self._target(f, r.id) for r in rubrics for f in r.red_flags]
+        self.points = [
+            self._target(p, r.id, (p.text, *p.evidence)) for r in rubrics for p in r.points
+        ]
+        self.flags = [
+            self._target(f, r.id, (f.text, *f.evidence)) for r in rubrics for f in r.red_flags
+        ]
+        # The opposite side of each decision, matched as strictly as a red flag.
+        self.contradictions = {
+            p.id: self._target(p, r.id, tuple(p.contradicted_by), "contradicted_by")
+            for r in rubrics
+            for p in r.points
+            if p.contradicted_by
+        }
 
         model_sents = analyze(prompt.model_answer)
         model_feats = sentence_features(model_sents, self.matcher.find(model_sents), frozenset())
@@ -145,19 +153,22 @@ class PromptIndex:
     def weight(self, name: str) -> float:
         return self._concept_idf.get(name) or self._idf(name)
 
-    def _target(self, item: Point | RedFlag, rubric_id: str) -> _Target:
+    def _target(
+        self, item: Point | RedFlag, rubric_id: str, texts: Sequence[str], field: str = "evidence"
+    ) -> _Target:
         first = len(self.phrase_texts)
         phrases = []
-        for k, text in enumerate((item.text, *item.evidence)):
+        for k, text in enumerate(texts):
             f: PhraseFeatures = phrase_features(text, self.matcher, self.weight, self.role_concepts)
-            if len(f.pos) + len(f.neg) >= MIN_PHRASE_FEATURES:
+            if len(f.pos) + len(f.neg) >= CAL.min_phrase_features:
                 phrases.append(_Phrase(text, f.pos, f.neg, f.owners, f.total))
                 self.phrase_texts.append(text)
             else:
-                self.unusable.append(UnusablePhrase(rubric_id, item.id, k, text))
+                self.unusable.append(UnusablePhrase(rubric_id, item.id, k, text, field))
         requires = frozenset(item.requires_any) if isinstance(item, Point) else frozenset()
         names = frozenset(n for ph in phrases for n in (*ph.pos, *ph.neg))
-        return _Target(item, rubric_id, tuple(phrases), first, requires, names)
+        kind = item.detect if isinstance(item, Point) else None
+        return _Target(item, rubric_id, tuple(phrases), first, requires, names, kind)
 
     def char_similarity(self, texts: Sequence[str]) -> Any:
         """Cosine of character n-gram TF-IDF vectors: units (rows) x phrases (columns)."""
@@ -255,22 +266,53 @@ def grade_with_index(
     for m in mentions:
         concept_tokens[m.sentence] += m.last - m.first
     prose = [is_prose(s, n) for s, n in zip(sentences, concept_tokens, strict=True)]
-    units = _units(sentences, prose, feats, mentions)
+    worth = [substance(s, n) for s, n in zip(sentences, concept_tokens, strict=True)]
+    units = _units(sentences, prose, feats, mentions, worth)
     char = _char_similarity(index, answer, sentences, units)
     sets = _UnitSets(units)
+    single = {u.sentences[0]: k for k, u in enumerate(units) if len(u.sentences) == 1}
 
-    def evidence(u: _Unit) -> Evidence:
-        first, last = sentences[u.sentences[0]], sentences[u.sentences[-1]]
-        return Evidence(answer[first.start : last.end].strip(), first.start, last.end)
+    def evidence(sentence: int) -> Evidence:
+        s = sentences[sentence]
+        return Evidence(answer[s.start : s.end].strip(), s.start, s.end)
+
+    def quoted(t: _Target, row: list[float], best: int) -> Evidence:
+        """The one sentence that matched: of a two-sentence window, the better one."""
+        u = units[best]
+        if len(u.sentences) > 1:
+            cands = [j for j in u.sentences if j in single]
+            if cands:
+                return evidence(max(cands, key=lambda j: row[single[j]]))
+        return evidence(u.sentences[0])
 
     point_results: list[PointResult] = []
     for t in index.points:
         assert isinstance(t.item, Point)
-        sim, best = _best_match(t, sets, char, flag=False)
-        credit = _clamp((sim - CREDIT_FROM) / (CREDIT_FULL - CREDIT_FROM))
+        row = _unit_sims(t, sets, char, flag=False)
+        sim, best = _best_of(row)
+        ev = quoted(t, row, best) if best is not None else None
+        if t.detect:
+            strength, at = detect(t.detect, sentences, prose)
+            shown = CAL.credit_from + strength * (CAL.credit_full - CAL.credit_from)
+            if strength and shown > sim:
+                sim, ev = shown, evidence(at)
+        credit = _clamp((sim - CAL.credit_from) / (CAL.credit_full - CAL.credit_from))
         status: PointStatus = (
-            "covered" if sim >= COVERED_AT else "partial" if sim >= PARTIAL_AT else "missed"
+            "covered" if sim >= CAL.covered_at else "partial" if sim >= CAL.partial_at else "missed"
         )
+        contra = index.contradictions.get(t.item.id)
+        if contra is not None:
+            c_row = _unit_sims(contra, sets, char, flag=True)
+            c_sim, c_best = _best_of(c_row)
+            # The answer takes the other side: unless it makes the point more plainly
+            # elsewhere ("301 is cheaper ... so we return 302"), the decision is wrong.
+            if c_best is not None and c_sim >= CAL.flag_at and c_sim > sim:
+                status, credit, ev = (
+                    "contradicted",
+                    CAL.contradicted_credit,
+                    quoted(contra, c_row, c_best),
+                )
+                sim = c_sim
         point_results.append(
             PointResult(
                 id=t.item.id,
@@ -280,29 +322,39 @@ def grade_with_index(
                 status=status,
                 similarity=round(sim, 3),
                 credit=round(credit, 3),
-                evidence=evidence(units[best]) if best is not None and status != "missed" else None,
+                evidence=ev if status != "missed" else None,
             )
         )
 
     flag_results: list[RedFlagResult] = []
     for t in index.flags:
         assert isinstance(t.item, RedFlag)
-        sim, best = _best_match(t, sets, char, flag=True)
-        opp_sim, opp_best = _best_match(t, sets, char, flag=True, opposite=True)
+        row = _unit_sims(t, sets, char, flag=True)
+        sim, best = _best_of(row)
+        opp_row = _unit_sims(t, sets, char, flag=True, opposite=True)
+        opp_sim, opp_best = _best_of(opp_row)
         flag_status: FlagStatus
-        ev: Evidence | None
-        if sim >= FLAG_AT and best is not None:
-            flag_status, ev = "raised", evidence(units[best])
-        elif opp_sim >= FLAG_AT and opp_best is not None:
-            flag_status, ev = "rejected", evidence(units[opp_best])
+        fev: Evidence | None
+        if sim >= CAL.flag_at and best is not None:
+            flag_status, fev = "raised", quoted(t, row, best)
+        elif opp_sim >= CAL.flag_at and opp_best is not None:
+            flag_status, fev = "rejected", quoted(t, opp_row, opp_best)
         else:
-            flag_status, ev = "clear", None
+            flag_status, fev = "clear", None
         flag_results.append(
-            RedFlagResult(t.item.id, t.item.text, t.rubric, t.item.penalty, flag_status, ev)
+            RedFlagResult(
+                t.item.id,
+                t.item.text,
+                t.rubric,
+                t.item.penalty,
+                flag_status,
+                fev,
+                disqualifying=t.item.disqualifying,
+            )
         )
 
     concept_results = _concept_results(index, sentences, prose, mentions)
-    overlap = _overlap(index, prose, feats)
+    overlap = _overlap(index, prose, feats, worth)
     stems = [t.stem for s in sentences for t in s.tokens if not t.stop]
     topic = relevance(stems) if relevance else Relevance(1.0, 1.0, prompt.id)
     return score_result(
@@ -323,7 +375,9 @@ def _units(
     prose: Sequence[bool],
     feats: Sequence[Sequence[Feature]],
     mentions: Sequence[Mention],
+    worth: Sequence[float],
 ) -> list[_Unit]:
+    """Each prose sentence, and each pair of neighbours in the same paragraph."""
     concepts_in: dict[int, set[str]] = {}
     for m in mentions:
         concepts_in.setdefault(m.sentence, set()).add(m.concept_id)
@@ -332,11 +386,19 @@ def _units(
         if not prose[i]:
             continue
         spans: list[tuple[int, ...]] = [(i,)]
-        if i + 1 < len(sentences) and prose[i + 1]:
+        if (
+            i + 1 < len(sentences)
+            and prose[i + 1]
+            and sentences[i + 1].paragraph == sentences[i].paragraph
+        ):
             spans.append((i, i + 1))
         for span in spans:
             cs = frozenset().union(*(concepts_in.get(j, set()) for j in span))
-            units.append(_Unit(span, tuple(f for j in span for f in feats[j]), cs))
+            units.append(
+                _Unit(
+                    span, tuple(f for j in span for f in feats[j]), cs, min(worth[j] for j in span)
+                )
+            )
     return units
 
 
@@ -419,23 +481,22 @@ def _unit_sims(
                 # A red flag needs most of its words said its way round, and none of
                 # the tools it names rejected ("W&B's cloud is out").
                 recall = same / ph.total
-                if recall < FLAG_RECALL or any(
+                if recall < CAL.flag_recall or any(
                     n.startswith("#") and n not in (neg if opposite else pos) for n in ph.pos
                 ):
                     continue
             else:
                 # Negation scope is approximate, so a few words on the other side of it
                 # do not matter; a sentence that mostly says the opposite earns little.
-                recall = (same + (opp if same >= opp else OPPOSITE_CREDIT * opp)) / ph.total
-            sim = W_RECALL * recall + W_CHAR * float(char[ui, t.first_phrase + k])
+                recall = (same + (opp if same >= opp else CAL.opposite_credit * opp)) / ph.total
+            sim = CAL.w_recall * recall + CAL.w_char * float(char[ui, t.first_phrase + k])
+            if not flag:
+                sim *= u.worth  # buzzwords name the point without making it
             out[ui] = max(out[ui], min(sim, 1.0))
     return out
 
 
-def _best_match(
-    t: _Target, sets: _UnitSets, char: Any, *, flag: bool, opposite: bool = False
-) -> tuple[float, int | None]:
-    row = _unit_sims(t, sets, char, flag=flag, opposite=opposite)
+def _best_of(row: list[float]) -> tuple[float, int | None]:
     if not row or max(row) <= 0:
         return 0.0, None
     best = max(range(len(row)), key=row.__getitem__)
@@ -478,10 +539,15 @@ def _concept_results(
 
 
 def _overlap(
-    index: PromptIndex, prose: Sequence[bool], feats: Sequence[Sequence[Feature]]
+    index: PromptIndex,
+    prose: Sequence[bool],
+    feats: Sequence[Sequence[Feature]],
+    worth: Sequence[float],
 ) -> float:
     """Share of the model answer's (IDF-weighted) content the answer's sentences contain."""
-    said = {f.name for ok, fs in zip(prose, feats, strict=True) if ok for f in fs}
+    said = {
+        f.name for ok, fs, w in zip(prose, feats, worth, strict=True) if ok and w >= 1.0 for f in fs
+    }
     got = sum(w for name, w in index.model_weights.items() if name in said)
     return got / index.model_total
 

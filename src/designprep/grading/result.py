@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 ConceptStatus = Literal["found", "rejected", "listed", "missed"]
-PointStatus = Literal["covered", "partial", "missed"]
+PointStatus = Literal["covered", "partial", "missed", "contradicted"]
 FlagStatus = Literal["raised", "rejected", "clear"]
 
 VERDICTS: tuple[tuple[int, str], ...] = (
@@ -63,6 +63,7 @@ class RedFlagResult:
     penalty: float
     status: FlagStatus
     evidence: Evidence | None = None
+    disqualifying: bool = False  # when raised, caps the score below the hire line
 
 
 @dataclass(frozen=True)
@@ -78,41 +79,62 @@ class Component:
 
 @dataclass(frozen=True)
 class Breakdown:
-    """The score's arithmetic, from components to the final number."""
+    """The score's arithmetic, from components to the final number; each line adds up."""
 
     components: tuple[Component, ...]
     coverage: float  # sum of component points / 100
-    relevance: float  # 1, or less when the answer is about another prompt
+    relevance: float  # 1, or less when the answer is off topic
     closest_prompt: str  # the bank prompt the answer is most similar to
-    curved: float  # 100 x coverage ** CURVE_POWER, before relevance; see engine
+    curved: float  # the calibrated score: score map (coverage x depth), before relevance
     red_flag_penalty: float
     hint_penalty: float
     score: int
     depth: float = 1.0  # less for a one- or two-sentence answer (absent in old results)
+    cap: float | None = None  # a raised disqualifying red flag's ceiling
+    map_name: str = "100 x √coverage"  # how coverage became a score (absent in old results)
 
     def explain(self) -> list[str]:
+        def line(name: str, value: str, note: str = "") -> str:
+            return f"{name:<24} {value:>28}" + (f"   ({note})" if note else "")
+
         lines = [
-            f"{c.name:<22} {c.value:5.2f} x {c.weight:5.1f} = {c.points:5.1f}"
+            f"{c.name:<24} {c.value:5.2f} x {c.weight:5.1f} = {c.points:5.1f}"
             + (f"   ({c.note})" if c.note else "")
             for c in self.components
         ]
-        lines.append(f"{'coverage':<22} {self.coverage * 100:28.1f}")
+        lines.append(line("coverage", f"{self.coverage * 100:.1f}", "sum of the above"))
+        raw = self.coverage * self.depth
         if self.depth < 1:
             lines.append(
-                f"{'depth':<22} {'x ' + format(self.depth, '.2f'):>28}"
-                "   (a one- or two-sentence answer)"
+                line(
+                    "depth",
+                    f"x {self.depth:.2f} = {raw * 100:.1f}",
+                    "a one- or two-sentence answer",
+                )
             )
-        lines.append(f"{'curved (partial credit)':<22} {self.curved:28.1f}   (100 x √coverage)")
+        lines.append(line("calibrated", f"{self.curved:.1f}", self.map_name))
+        after = self.curved
         if self.relevance < 1:
+            after = self.curved * self.relevance
             lines.append(
-                f"{'relevance':<22} {'x ' + format(self.relevance, '.2f'):>28}"
-                f"   (answer is closer to '{self.closest_prompt}')"
+                line(
+                    "relevance",
+                    f"x {self.relevance:.2f} = {after:.1f}",
+                    f"closest prompt: '{self.closest_prompt}'",
+                )
             )
         if self.red_flag_penalty:
-            lines.append(f"{'red flags':<22} {-self.red_flag_penalty:28.1f}")
+            after -= self.red_flag_penalty
+            lines.append(line("red flags", f"-{self.red_flag_penalty:g} = {after:.1f}"))
+        if self.cap is not None and after > self.cap:
+            after = self.cap
+            lines.append(
+                line("disqualifying flag", f"capped at {self.cap:g}", "breaks a stated constraint")
+            )
         if self.hint_penalty:
-            lines.append(f"{'hints used':<22} {-self.hint_penalty:28.1f}")
-        lines.append(f"{'score (0-100)':<22} {self.score:28d}")
+            after -= self.hint_penalty
+            lines.append(line("hints used", f"-{self.hint_penalty:g} = {after:.1f}"))
+        lines.append(line("score (0-100)", f"{self.score:d}", "rounded, clamped to 0-100"))
         return lines
 
 

@@ -13,6 +13,20 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from designprep.grading.polarity import (
+    CHOICE_VERBS,
+    CONDITIONALS,
+    DROP_SPEAKERS,
+    DROP_VERBS,
+    FIRST_PERSON,
+    MODALS,
+    NEG_PAIRS,
+    NEG_WORDS,
+    NOT_NEGATING_AFTER_NOT,
+    PREDICATE_CUES,
+    TELEGRAPHIC_OVER_WORDS,
+)
+
 _STEMMER = snowballstemmer.stemmer("english")
 
 # Function words: never content, and their presence is what makes a line prose.
@@ -31,33 +45,14 @@ STOPWORDS = frozenset(
 # Words whose presence in a line signals a sentence rather than a list of terms.
 _PROSE_MARKERS = STOPWORDS - {"and", "or", "vs", "etc", "e", "g", "ie", "eg", "one", "two"}
 
-# Negation and contrast cues. Each flips polarity from the cue to the end of its clause.
-_NEG_WORDS = frozenset(
-    """
-    not no never cannot avoid avoids avoiding avoided without nor neither nothing none
-    unlike reject rejects rejected rejecting prevent prevents preventing forbid forbids
-    prohibit prohibits stop stops stopped stopping eliminate eliminates eliminating
-    """.split()
-)
-# Cues that negate the whole clause's predicate, subject included: "raw card numbers
-# never touch our servers". The others only reach forward: "use MLflow instead of W&B".
-_PREDICATE_CUES = frozenset("not never cannot".split())
 _COORDINATORS = frozenset("and or so then".split())
 _SUBJECTS = frozenset("we i you they".split())
-_CONDITIONALS = frozenset("if unless".split())
-_MODALS = frozenset("would could might".split())
-_FIRST_PERSON = frozenset("i we".split())
-_NEG_PAIRS = {("instead", "of"), ("rather", "than"), ("opposed", "to"), ("place", "of")}
-_NEG_AFTER_NOT = {"only", "just", "merely", "simply"}  # "not only X but Y" is no negation
-_CHOICE_VERBS = frozenset(
-    "prefer prefers preferred pick picks picked choose chooses chose chosen favor favour "
-    "favors favours select selects selected recommend recommends go".split()
-)
 _CLAUSE_WORDS = frozenset(
     "but whereas while although though however yet unlike except then otherwise "
     "since because which whereby".split()
 )
 
+_PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 _PLUS_RE = re.compile(r"\s\+\s")
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*")
 # Symbols that glue short word parts into one term: W&B, CI/CD, A/B, I/O (not read/write).
@@ -67,6 +62,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?]+[\"')\]]*(?=\s)|\n")
 # A new line starts a new sentence when it opens a list item or follows a blank line,
 # a heading-like short line, or a line ending in ':'; otherwise it is hard-wrapped prose.
 _LIST_ITEM_RE = re.compile(r"[ \t]*(?:[-*•+>#]|\d+[.)]|[a-z][.)])\s")
+_WRAP_WIDTH = 60  # a line this long that stops mid-phrase was hard-wrapped by an editor
 _ABBREVIATIONS = frozenset("e.g i.e etc vs approx dr mr ms no fig cf incl esp".split())
 
 
@@ -93,6 +89,7 @@ class Sentence:
     tokens: tuple[Token, ...]
     markers: int  # function words and cues: what makes a line read as a sentence
     commas: int  # list separators: commas and the '+' of "EKS + Kubeflow + MLflow"
+    paragraph: int = 0  # blank-line separated block: evidence never spans two
 
 
 # Shorthand engineers type, read as the word it stands for: "prod" is "production".
@@ -161,7 +158,7 @@ def _token_form(surface: str) -> tuple[str, bool]:
         return "not", True
     if "'" in word:
         word = word.split("'", 1)[0]
-    return word, word in _NEG_WORDS
+    return word, word in NEG_WORDS
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -188,6 +185,18 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _telegraphic_over(before: list[str], prev: str, nxt: str) -> bool:
+    """'302 over 301', 'Self-hosted MLflow over W&B': a note's choice, with no verb.
+
+    Not 'spread load over nodes' (a sentence) nor 'latency over 50 ms' (a threshold).
+    """
+    if not before or len(before) > TELEGRAPHIC_OVER_WORDS or not nxt or nxt in STOPWORDS:
+        return False
+    if any(w in STOPWORDS for w in before):
+        return False
+    return not nxt[0].isdigit() or prev[:1].isdigit()
+
+
 def _clause_scopes(tokens: list[Token]) -> list[Token]:
     """Add what only a whole clause tells: predicate negation and hypotheticals."""
     out: list[Token] = []
@@ -201,10 +210,10 @@ def _clause_scopes(tokens: list[Token]) -> list[Token]:
         # "its cloud would receive PHI" is hypothetical as a whole; "alert if accuracy
         # drops" only from the "if" on.
         modal = any(
-            w in _MODALS and (k == 0 or words[k - 1] not in _FIRST_PERSON)
+            w in MODALS and (k == 0 or words[k - 1] not in FIRST_PERSON)
             for k, w in enumerate(words)
         )
-        cond_at = next((k for k, w in enumerate(words) if w in _CONDITIONALS), len(words))
+        cond_at = next((k for k, w in enumerate(words) if w in CONDITIONALS), len(words))
         # A predicate cue reaches back to the start of its own coordinated part only:
         # in "remove X or not sold Y", "remove X" keeps its polarity.
         later_cues = [0] * len(clause)
@@ -214,7 +223,7 @@ def _clause_scopes(tokens: list[Token]) -> list[Token]:
             if t.text in _COORDINATORS:
                 pending = 0
             later_cues[k] = pending
-            if t.cue and t.text in _PREDICATE_CUES:
+            if t.cue and t.text in PREDICATE_CUES:
                 pending += 1
         for k, t in enumerate(clause):
             flip = later_cues[k] % 2 == 1 and not t.cue
@@ -234,7 +243,17 @@ def _wrapped_line(text: str, start: int, newline: int) -> bool:
         return False
     if line.endswith((":", ";")) or len(line) < 30 or _LIST_ITEM_RE.match(rest):
         return False
-    return text[start:newline].strip() != ""
+    if text[start:newline].strip() == "":
+        return False
+    # Notes put one thought on each line ("Numbers: 40 w/s" / "IDs -> ranges"); a wrapped
+    # sentence goes on in lower case, or in an indented continuation of a list item.
+    nxt = rest.lstrip(" \t")[:1]
+    if nxt.islower() or (rest[:1] in " \t" and _LIST_ITEM_RE.match(line + " ")):
+        return True
+    last_word = line.rsplit(None, 1)[-1].casefold()
+    if nxt.isupper() and last_word in STOPWORDS:
+        return True  # "... we'd use" / "MLflow for tracking"
+    return nxt.isdigit() and len(line) >= _WRAP_WIDTH and not line.endswith((".", ")", "!", "?"))
 
 
 def content_words(text: str) -> list[tuple[str, str]]:
@@ -258,7 +277,11 @@ def analyze(text: str) -> list[Sentence]:
     glued = _GLUE_RE.sub(r"\1_", text.replace("_", " "))
     sentences: list[Sentence] = []
     clause = 0
+    breaks = [m.end() for m in _PARAGRAPH_RE.finditer(text)]
+    paragraph = 0
     for s_start, s_end in _sentence_spans(text):
+        while paragraph < len(breaks) and breaks[paragraph] <= s_start:
+            paragraph += 1
         chunk = glued[s_start:s_end]
         # Clause boundaries from punctuation, as offsets inside the chunk.
         cuts = sorted(m.start() for m in _CLAUSE_PUNCT_RE.finditer(chunk))
@@ -271,25 +294,30 @@ def analyze(text: str) -> list[Sentence]:
         clause += 1
         choice_seen = object_scope = False
         scope_words = 0
+        clause_words: list[str] = []
         for i, m in enumerate(raw):
             while cut_i < len(cuts) and cuts[cut_i] < m.start():
                 cut_i += 1
                 clause += 1
                 negated = False
                 choice_seen = False
+                clause_words = []
             word, is_cue = forms[i]
             if word in _CLAUSE_WORDS and tokens:
                 clause += 1
                 negated = False
                 choice_seen = False
+                clause_words = []
             nxt = forms[i + 1][0] if i + 1 < len(forms) else ""
-            if is_cue and word in {"not", "no"} and nxt in _NEG_AFTER_NOT:
+            if is_cue and word in {"not", "no"} and nxt in NOT_NEGATING_AFTER_NOT:
                 is_cue = False
-            if (prev_word, word) in _NEG_PAIRS:
+            if (prev_word, word) in NEG_PAIRS:
                 is_cue = True
-            if word == "over" and choice_seen:
+            if word == "over" and (choice_seen or _telegraphic_over(clause_words, prev_word, nxt)):
                 is_cue = True
-            if word in _CHOICE_VERBS:
+            if word in DROP_VERBS and prev_word in DROP_SPEAKERS:
+                is_cue = True  # "we'd drop W&B"
+            if word in CHOICE_VERBS:
                 choice_seen = True
             if (
                 scope_words
@@ -302,7 +330,7 @@ def analyze(text: str) -> list[Sentence]:
                 negated = object_scope = False
             if is_cue:
                 negated = not negated
-                object_scope = word not in _PREDICATE_CUES
+                object_scope = word not in PREDICATE_CUES
                 scope_words = 0
             elif negated and word not in STOPWORDS:
                 scope_words += 1
@@ -321,6 +349,7 @@ def analyze(text: str) -> list[Sentence]:
                 )
             )
             prev_word = word
+            clause_words.append(word)
         tokens = _clause_scopes(tokens)
         sentences.append(
             Sentence(
@@ -331,6 +360,7 @@ def analyze(text: str) -> list[Sentence]:
                 tokens=tuple(tokens),
                 markers=sum(1 for t in tokens if t.text in _PROSE_MARKERS or t.cue),
                 commas=chunk.count(",") + len(_PLUS_RE.findall(chunk)),
+                paragraph=paragraph,
             )
         )
     return sentences

@@ -3,8 +3,8 @@
 Each prompt becomes one document (its text, model answer and rubric phrases); an answer
 is compared with all of them by TF-IDF cosine over stems. An answer much closer to
 another prompt than to this one (a URL-shortener design handed in for a payments
-question) is off-topic and its coverage is scaled down. With one prompt there is
-nothing to compare against and the factor is always 1.
+question), or close to none of them, is off-topic and its score is scaled down. With
+one prompt there is nothing to compare against and the factor is always 1.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from designprep.bank.models import Prompt, Rubric
+from designprep.grading.calibration import CALIBRATION as CAL
 from designprep.grading.text import content_words
 from designprep.grading.vectors import TfidfSpace
-
-FULL_AT = 0.70  # similarity to this prompt / to the closest prompt, from which relevance is 1
-ZERO_AT = 0.40  # ... and below which it is 0
 
 
 @dataclass(frozen=True)
@@ -25,6 +23,7 @@ class Relevance:
     factor: float
     ratio: float
     closest: str
+    similarity: float = 1.0  # cosine to this prompt's document
 
 
 def _doc(prompt: Prompt, rubrics: Sequence[Rubric]) -> str:
@@ -56,5 +55,12 @@ class TopicModel:
         if sims[best] <= 0:
             return Relevance(1.0, 1.0, prompt_id)
         ratio = float(sims[row] / sims[best])
-        factor = min(1.0, max(0.0, (ratio - ZERO_AT) / (FULL_AT - ZERO_AT)))
-        return Relevance(factor, ratio, self.ids[best])
+        relative = _ramp(ratio, CAL.relative_zero, CAL.relative_full)
+        # Close to no prompt at all (a problem the bank has no prompt for) is off topic
+        # too: the ratio alone would call it relevant when every similarity is small.
+        absolute = _ramp(float(sims[row]), CAL.absolute_zero, CAL.absolute_full)
+        return Relevance(min(relative, absolute), ratio, self.ids[best], float(sims[row]))
+
+
+def _ramp(x: float, zero: float, full: float) -> float:
+    return min(1.0, max(0.0, (x - zero) / (full - zero)))

@@ -112,7 +112,7 @@ def tally_points(conn: sqlite3.Connection, prompt_id: str, points: Iterable[Poin
         "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (prompt_id, rubric_id, point_id) DO UPDATE SET "
         "point_text = excluded.point_text, graded = graded + 1, missed = missed + excluded.missed",
         [
-            (prompt_id, rubric, pid, text, int(status == "missed"))
+            (prompt_id, rubric, pid, text, int(status in ("missed", "contradicted")))
             for rubric, pid, text, status in points
         ],
     )

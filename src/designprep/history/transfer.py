@@ -125,7 +125,9 @@ def _markdown_section(n: int, a: Attempt) -> str:
     ]
     data = json.loads(a.result_json)
     missed = [
-        p.get("text", p.get("id")) for p in data.get("points", []) if p.get("status") == "missed"
+        p.get("text", p.get("id"))
+        for p in data.get("points", [])
+        if p.get("status") in ("missed", "contradicted")
     ]
     flags = [
         f.get("text", f.get("id")) for f in data.get("red_flags", []) if f.get("status") == "raised"

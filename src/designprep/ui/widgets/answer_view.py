@@ -18,6 +18,7 @@ MARK_STYLE = {
     "covered": "on $success-muted",
     "partial": "on $warning-muted",
     "raised": "on $error-muted",
+    "contradicted": "on $error-muted",
 }
 FOCUS_STYLE = "bold reverse"
 

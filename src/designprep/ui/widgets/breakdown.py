@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from designprep.grading import Evidence, GradeResult
+from designprep.grading import Evidence, GradeResult, RedFlagResult
 
 QUOTE_CHARS = 240
 
@@ -21,6 +21,7 @@ POINT_MARK = {
     "covered": ("✓", "green"),
     "partial": ("~", "yellow"),
     "missed": ("✗", "red"),
+    "contradicted": ("⊗", "red"),
 }
 CONCEPT_MARK = {
     "found": ("✓", "green"),
@@ -73,6 +74,18 @@ def _item(mark: tuple[str, str], text: str, status: str, quote: str | None) -> T
     return grid
 
 
+def _flag_tally(raised: list[RedFlagResult]) -> str:
+    if not raised:
+        return "none raised"
+    cost = sum(f.penalty for f in raised if not f.disqualifying)
+    cap = (
+        "; one breaks a stated constraint and caps the score"
+        if any(f.disqualifying for f in raised)
+        else ""
+    )
+    return f"{len(raised)} raised, −{cost:g}{cap}"
+
+
 def _heading(title: str, tally: str) -> Option:
     heading = Text(title, style="bold")
     heading.append(f"  {tally}", style="dim")
@@ -91,8 +104,11 @@ def build(result: GradeResult) -> tuple[list[Option | None], dict[str, Mark]]:
 
     covered = sum(1 for p in result.points if p.status == "covered")
     partial = sum(1 for p in result.points if p.status == "partial")
-    tally = f"{covered} of {len(result.points)} covered" + (
-        f", {partial} partly" if partial else ""
+    contradicted = sum(1 for p in result.points if p.status == "contradicted")
+    tally = (
+        f"{covered} of {len(result.points)} covered"
+        + (f", {partial} partly" if partial else "")
+        + (f", {contradicted} contradicted" if contradicted else "")
     )
     options.append(_heading("Reasoning points", tally))
     for i, p in enumerate(result.points):
@@ -122,13 +138,13 @@ def build(result: GradeResult) -> tuple[list[Option | None], dict[str, Mark]]:
         options.append(
             _heading(
                 "Red flags",
-                f"{len(raised)} raised, −{sum(f.penalty for f in raised):g}"
-                if raised
-                else "none raised",
+                _flag_tally(raised),
             )
         )
         for i, f in enumerate(result.red_flags):
-            status = f"raised −{f.penalty:g}" if f.status == "raised" else f.status
+            status: str = f.status
+            if f.status == "raised":
+                status = "raised: caps the score" if f.disqualifying else f"raised −{f.penalty:g}"
             add(
                 f"flag-{i}",
                 _item(FLAG_MARK[f.status], f.text, status, _quote(f.evidence)),
@@ -151,4 +167,8 @@ class BreakdownList(OptionList):
 
     def marks(self) -> list[Mark]:
         """Spans to highlight in the answer at rest: reasoning points made and red flags raised."""
-        return [m for m in self.spans.values() if m.kind in ("covered", "partial", "raised")]
+        return [
+            m
+            for m in self.spans.values()
+            if m.kind in ("covered", "partial", "raised", "contradicted")
+        ]
