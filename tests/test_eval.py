@@ -201,3 +201,18 @@ def test_linear_map_is_fitted_without_the_held_out_group() -> None:
     single = fit_leave_one_group_out([0.0, 1.0, 2.0], [0.0, 10.0, 0.0], ["g"] * 3)
     assert all(math.isfinite(x) for x in single)
     assert single[1] != 10.0
+
+
+def test_several_references_per_question_keep_the_best_grade() -> None:
+    from designprep.cli.eval_cmd import Row, grade_rows
+
+    q = "Why do we cache hot keys?"
+    refs = [
+        "Reads dominate, so a cache in front of the store absorbs the popular keys.",
+        "It cuts latency: memory lookups take microseconds while disk reads take milliseconds.",
+    ]
+    answer = "Memory lookups take microseconds and disk reads take milliseconds, so latency drops."
+    alone = [grade_rows([Row(1, answer, 5, q, r)], peers=False)[0] for r in refs]
+    both = grade_rows([Row(1, answer, 5, q, refs[0]), Row(2, answer, 5, q, refs[1])], peers=False)
+    assert alone[1] > alone[0]
+    assert both == [alone[1], alone[1]]

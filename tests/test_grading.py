@@ -116,15 +116,21 @@ def test_roles_matter(tiny_grader: Grader) -> None:
     assert right.score >= one_sentence.score + 30
 
 
-def test_requires_any_needs_the_concept_in_the_sentence(tiny_grader: Grader) -> None:
+def test_requires_any_discounts_a_sentence_without_the_concept(tiny_grader: Grader) -> None:
+    # A mechanism explained without its name still counts, for less (grading v2: the
+    # payment outbox explained without the word "outbox" scored 0 when this was a gate).
     without = tiny_grader.grade(
         "tracker-choice", "We deploy the models on a cluster and autoscale the pods."
     )
     with_it = tiny_grader.grade(
         "tracker-choice", "We deploy the models on Kubernetes and autoscale the pods."
     )
-    assert statuses(without, "points")["run-on-k8s"] == "missed"
+    assert statuses(without, "points")["run-on-k8s"] != "covered"
     assert statuses(with_it, "points")["run-on-k8s"] == "covered"
+    credit = {
+        r: next(p.credit for p in r.points if p.id == "run-on-k8s") for r in (without, with_it)
+    }
+    assert 0 < credit[without] < credit[with_it]
 
 
 def test_a_list_of_terms_is_not_an_answer(tiny_grader: Grader) -> None:

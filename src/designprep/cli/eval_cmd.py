@@ -46,7 +46,14 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--csv", required=True, metavar="FILE", help="UTF-8 CSV with a header row")
     p.add_argument("--question-col", metavar="C", help="column with the question text")
-    p.add_argument("--reference-col", metavar="C", help="column with the reference answer")
+    p.add_argument(
+        "--reference-col",
+        metavar="C",
+        help=(
+            "column with the reference answer; rows of one question may give several, and "
+            "each answer keeps its best grade"
+        ),
+    )
     p.add_argument("--answer-col", required=True, metavar="C", help="column with the answer")
     p.add_argument("--score-col", required=True, metavar="C", help="column with the human score")
     p.add_argument(
@@ -215,28 +222,32 @@ def grade_rows(
     from designprep.grading.reference import grade_reference_group
 
     scores = [0.0] * len(rows)
-    by_question: dict[tuple[str, str], list[int]] = {}
+    # A question may come with several reference answers (different rows giving different
+    # ones): every answer is graded against each and keeps its best grade.
+    by_question: dict[str, list[int]] = {}
     rubric_rows: list[int] = []
     for i, r in enumerate(rows):
         if r.rubric:
             rubric_rows.append(i)
         else:
-            by_question.setdefault((r.question, r.reference), []).append(i)
-    for (question, reference), idx in by_question.items():
+            by_question.setdefault(r.question, []).append(i)
+    for question, idx in by_question.items():
         live = [i for i in idx if rows[i].answer.strip()]
-        try:
-            results = grade_reference_group(
-                question,
-                reference,
-                [rows[i].answer for i in live],
-                use_peers=peers,
-                prompt_id="reference",
-            )
-        except AnswerError as exc:  # an answer over the length limit
-            bad = next(i for i in live if len(rows[i].answer) > MAX_ANSWER_CHARS)
-            raise UserError(f"{path}:{rows[bad].line}: {exc}") from None
-        for i, res in zip(live, results, strict=True):
-            scores[i] = float(res.score)
+        references = list(dict.fromkeys(rows[i].reference for i in idx if rows[i].reference))
+        for reference in references or [""]:
+            try:
+                results = grade_reference_group(
+                    question,
+                    reference,
+                    [rows[i].answer for i in live],
+                    use_peers=peers,
+                    prompt_id="reference",
+                )
+            except AnswerError as exc:  # an answer over the length limit
+                bad = next(i for i in live if len(rows[i].answer) > MAX_ANSWER_CHARS)
+                raise UserError(f"{path}:{rows[bad].line}: {exc}") from None
+            for i, res in zip(live, results, strict=True):
+                scores[i] = max(scores[i], float(res.score))
         if advance:
             advance(len(idx))
     if rubric_rows:

@@ -25,6 +25,9 @@ class Calibration:
     w_char: float = 0.2  # ... + character n-grams (typos, compounds, inflection)
     opposite_credit: float = 0.3  # a word said with the opposite polarity counts this much
     min_phrase_features: int = 2  # a one-word phrase would match any sentence naming it
+    # A point's sentence that lacks every concept the point ``requires_any`` of: the
+    # mechanism may be explained without its name, so it is discounted, not refused.
+    requires_missing: float = 0.7
     # Red flags and contradictions are assertions of one sentence, so stricter than points.
     flag_at: float = 0.65
     flag_recall: float = 0.7  # share of the phrase's words said its way round
@@ -102,9 +105,10 @@ class ScoreMap:
         return cls(xs, ys, int(data.get("fitted_on", 0)), str(data.get("note", "")))
 
 
-# Before any fit: 100 x sqrt(coverage), the first release's curve.
+# 100 x sqrt(coverage): the first release's curve, reference mode's (Mohler is measured
+# with it), and the fallback without a fitted map. Knots at squares keep it exact to 0.1.
 SQRT_MAP = ScoreMap(
-    tuple(i / 20 for i in range(21)), tuple(100 * (i / 20) ** 0.5 for i in range(21)), 0, "sqrt"
+    tuple((i / 200) ** 2 for i in range(201)), tuple(i / 2 for i in range(201)), 0, "sqrt"
 )
 SCORE_MAP_FILE = "score_map.json"
 

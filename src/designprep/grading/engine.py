@@ -456,8 +456,10 @@ def _unit_sims(
 ) -> list[float]:
     out = [0.0] * len(sets.units)
     for ui, u in enumerate(sets.units):
-        if t.requires and not (t.requires & u.concepts):
-            continue
+        # A point's required concept is usually named when the point is made, but a
+        # mechanism explained without its name ("write the event in the same
+        # transaction" for an outbox) still makes it: a discount, not a gate.
+        required = 1.0 if not t.requires or t.requires & u.concepts else CAL.requires_missing
         if flag and len(u.sentences) > 1:
             continue  # a red flag is asserted within one sentence
         pos, neg = sets.get(ui, flag)
@@ -491,7 +493,7 @@ def _unit_sims(
                 recall = (same + (opp if same >= opp else CAL.opposite_credit * opp)) / ph.total
             sim = CAL.w_recall * recall + CAL.w_char * float(char[ui, t.first_phrase + k])
             if not flag:
-                sim *= u.worth  # buzzwords name the point without making it
+                sim *= u.worth * required  # buzzwords name the point without making it
             out[ui] = max(out[ui], min(sim, 1.0))
     return out
 

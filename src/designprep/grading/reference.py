@@ -56,10 +56,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, utils
 
+from designprep.grading.calibration import SQRT_MAP
 from designprep.grading.engine import check_answer
 from designprep.grading.features import SpellFixer
 from designprep.grading.result import (
-    Breakdown,
     Component,
     ConceptResult,
     ConceptStatus,
@@ -69,8 +69,9 @@ from designprep.grading.result import (
     PointStatus,
     verdict_for,
 )
-from designprep.grading.scoring import GRADER_VERSION
+from designprep.grading.scoring import GRADER_VERSION, compose
 from designprep.grading.text import Sentence, Token, analyze
+from designprep.grading.topic import Relevance
 from designprep.grading.vectors import char_ngrams
 
 QUESTION_WEIGHT = 0.3  # weight of a reference word the question already gives away
@@ -79,7 +80,6 @@ CONSENSUS_SHARE = 0.3  # share of peers using a word that puts it in the pseudo-
 CONSENSUS_PRIOR = 0.2  # added to a pseudo-reference word's peer share, its weight
 CONTENT_TOP = 90  # peers mode: reference content reaching this percentile of peers is full
 MIN_PEERS = 3  # fewer peers than this and peers mode falls back to reference only
-CURVE_POWER = 0.5  # score = 100 x coverage ** CURVE_POWER, as in rubric mode
 COVERED_AT, PARTIAL_AT = 0.6, 0.3  # point recall -> status
 
 # (component, weight): the hand-chosen average behind the coverage.
@@ -391,20 +391,8 @@ def _grade(
         )
         for name, w in weights
     )
-    coverage = sum(values[name][0] * w for name, w in weights) / total_w
-    curved = 100 * max(0.0, min(1.0, coverage)) ** CURVE_POWER
-    score = round(curved)
-    breakdown = Breakdown(
-        components=components,
-        coverage=round(coverage, 4),
-        depth=1.0,
-        relevance=1.0,
-        closest_prompt=prompt_id,
-        curved=round(curved, 2),
-        red_flag_penalty=0.0,
-        hint_penalty=0.0,
-        score=score,
-    )
+    breakdown = compose(components, mapping=SQRT_MAP, relevance=Relevance(1.0, 1.0, prompt_id))
+    score = breakdown.score
     return GradeResult(
         prompt_id=prompt_id,
         score=score,

@@ -40,8 +40,8 @@ def raw_coverage(
     concepts: Sequence[ConceptResult],
     overlap: float,
     sentences: int,
-) -> tuple[tuple[Component, ...], float, float]:
-    """(components, coverage, depth): the signals before the score map."""
+) -> tuple[tuple[Component, ...], float]:
+    """(components, depth): the signals before the score map."""
     own_rubric = prompt.rubrics[0]
     own = [p for p in points if p.rubric == own_rubric]
     own_val = max(0.0, _weighted_credit(own))
@@ -82,9 +82,49 @@ def raw_coverage(
             "model-answer overlap", o_val, CAL.w_overlap, gate * o_val * CAL.w_overlap, gate_note
         ),
     )
-    coverage = max(0.0, sum(c.points for c in components) / 100)
     depth = min(1.0, (sentences + 1) / (CAL.depth_sentences + 1))
-    return components, coverage, depth
+    return components, depth
+
+
+def compose(
+    components: Sequence[Component],
+    *,
+    mapping: ScoreMap,
+    depth: float = 1.0,
+    relevance: Relevance | None = None,
+    flag_penalty: float = 0.0,
+    cap: float | None = None,
+    hint_penalty: float = 0.0,
+) -> Breakdown:
+    """The one seam every mode scores through: signals in, the printed arithmetic out.
+
+    coverage = the components' points / 100; score = map(coverage x depth) x relevance
+    - flag_penalty, at most ``cap``, - hint_penalty, rounded and clamped to 0-100.
+    """
+    coverage = sum(c.points for c in components) / 100  # below 0 when decisions are wrong
+    curved = mapping(coverage * depth)
+    factor = relevance.factor if relevance else 1.0
+    after = curved * factor - flag_penalty
+    if cap is not None:
+        after = min(after, cap)
+    score = round(min(100.0, max(0.0, after - hint_penalty)))
+    return Breakdown(
+        components=tuple(components),
+        coverage=round(coverage, 4),
+        depth=round(depth, 3),
+        relevance=round(factor, 3),
+        closest_prompt=relevance.closest if relevance else "",
+        curved=round(curved, 2),
+        red_flag_penalty=flag_penalty,
+        hint_penalty=hint_penalty,
+        score=score,
+        cap=cap,
+        map_name=(
+            f"score map fitted on {mapping.fitted_on} graded samples"
+            if mapping.fitted_on
+            else "100 x √coverage"
+        ),
+    )
 
 
 def score_result(
@@ -104,36 +144,20 @@ def score_result(
     ``sentences`` counts the answer's real sentences: a one- or two-sentence answer is a
     summary, and an interviewer gives a summary less than the same points explained.
     """
-    mapping = mapping or score_map()
-    components, coverage, depth = raw_coverage(prompt, points, concepts, overlap, sentences)
-    curved = mapping(coverage * depth)
-    relevant = curved * topic.factor
-    flag_penalty = sum(f.penalty for f in flags if f.status == "raised" and not f.disqualifying)
+    components, depth = raw_coverage(prompt, points, concepts, overlap, sentences)
     cap = (
         CAL.disqualify_cap if any(f.status == "raised" and f.disqualifying for f in flags) else None
     )
-    after = relevant - flag_penalty
-    if cap is not None:
-        after = min(after, cap)
-    hint_penalty = float(max(0, hints_used) * prompt.hint_penalty)
-    score = round(min(100.0, max(0.0, after - hint_penalty)))
-    breakdown = Breakdown(
-        components=components,
-        coverage=round(coverage, 4),
-        depth=round(depth, 3),
-        relevance=round(topic.factor, 3),
-        closest_prompt=topic.closest,
-        curved=round(curved, 2),
-        red_flag_penalty=flag_penalty,
-        hint_penalty=hint_penalty,
-        score=score,
+    breakdown = compose(
+        components,
+        mapping=mapping or score_map(),
+        depth=depth,
+        relevance=topic,
+        flag_penalty=sum(f.penalty for f in flags if f.status == "raised" and not f.disqualifying),
         cap=cap,
-        map_name=(
-            f"score map fitted on {mapping.fitted_on} graded samples"
-            if mapping.fitted_on
-            else "100 x √coverage"
-        ),
+        hint_penalty=float(max(0, hints_used) * prompt.hint_penalty),
     )
+    score = breakdown.score
     return GradeResult(
         prompt_id=prompt.id,
         score=score,

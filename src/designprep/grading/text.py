@@ -52,6 +52,8 @@ _CLAUSE_WORDS = frozenset(
     "since because which whereby".split()
 )
 
+_REASONING_RE = re.compile(r"\d|->|→|=>|⇒")
+_REASON_WORDS = frozenset("because since so therefore otherwise".split())
 _PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 _PLUS_RE = re.compile(r"\s\+\s")
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*")
@@ -375,6 +377,13 @@ def is_prose(sentence: Sentence, concept_tokens: int = 0) -> bool:
     if n < 3:
         return False
     share = concept_tokens / n
+    if share < 1 and (
+        _REASONING_RE.search(sentence.text)
+        or any(t.cue or t.text in _REASON_WORDS for t in sentence.tokens)
+    ):
+        # "redis in front, skewed reads -> 90% hits": a number, an arrow, a reason or a
+        # contrast makes a note a claim, however many commas it has.
+        return True
     if sentence.commas >= 2 and n / (sentence.commas + 1) < 2.5 and share >= 0.25:
         # "MLflow, DVC, HIPAA, VPC" is a list of names even with an 'and' in it; a bullet
         # of features ("W&B: dashboards, run comparison, reports") still says something.
