@@ -33,3 +33,14 @@ def test_word_similarities_match_scikit_learn() -> None:
     query = "we host mlflow in our own vpc vpc".split()
     expected = (fitted @ vectorizer.transform([query]).T).toarray().ravel()
     np.testing.assert_allclose(TfidfSpace(docs).similarities(query), expected, atol=1e-12)
+
+
+def test_many_queries_at_once_match_one_at_a_time() -> None:
+    from designprep.grading.vectors import TfidfSpace, char_ngrams
+
+    docs = ["redis cache in front", "kafka for click events", "base62 codes from a counter"]
+    space = TfidfSpace([char_ngrams(d) for d in docs])
+    queries = ["a redis cache", "click events to kafka", "", "zzz qqq"]
+    many = space.similarities_many([char_ngrams(q) for q in queries])
+    for row, q in enumerate(queries):
+        assert many[row] == pytest.approx(space.similarities(char_ngrams(q)))

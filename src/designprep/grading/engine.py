@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from designprep.bank.models import Concept, Point, Prompt, RedFlag, Rubric
@@ -80,6 +80,9 @@ class _Phrase:
     neg: dict[str, float]
     owners: dict[str, str | None]  # the tool each word is said of, if any
     total: float
+    # (feature, weight, owner, said negated in the phrase): the loop's flat form
+    items: tuple[tuple[str, float, str | None, bool], ...] = ()
+    tools: tuple[str, ...] = ()  # concepts the phrase asserts: a flag needs them asserted
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,10 @@ class _Target:
     requires: frozenset[str]
     names: frozenset[str]  # every feature of every phrasing
     detect: str | None = None  # a craft point also judged from structure
+    # feature -> (phrase, weight, owner, said negated in the phrase) for every phrasing
+    by_name: dict[str, tuple[tuple[int, float, str | None, bool], ...]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass(frozen=True)
@@ -161,26 +168,43 @@ class PromptIndex:
         for k, text in enumerate(texts):
             f: PhraseFeatures = phrase_features(text, self.matcher, self.weight, self.role_concepts)
             if len(f.pos) + len(f.neg) >= CAL.min_phrase_features:
-                phrases.append(_Phrase(text, f.pos, f.neg, f.owners, f.total))
+                items = tuple(
+                    (name, w, f.owners[name], negated)
+                    for negated, part in ((False, f.pos), (True, f.neg))
+                    for name, w in part.items()
+                )
+                tools = tuple(n for n in f.pos if n.startswith("#"))
+                phrases.append(_Phrase(text, f.pos, f.neg, f.owners, f.total, items, tools))
                 self.phrase_texts.append(text)
             else:
                 self.unusable.append(UnusablePhrase(rubric_id, item.id, k, text, field))
         requires = frozenset(item.requires_any) if isinstance(item, Point) else frozenset()
         names = frozenset(n for ph in phrases for n in (*ph.pos, *ph.neg))
         kind = item.detect if isinstance(item, Point) else None
-        return _Target(item, rubric_id, tuple(phrases), first, requires, names, kind)
+        by_name: dict[str, list[tuple[int, float, str | None, bool]]] = {}
+        for k, ph in enumerate(phrases):
+            for name, w, owner, negated in ph.items:
+                by_name.setdefault(name, []).append((k, w, owner, negated))
+        return _Target(
+            item,
+            rubric_id,
+            tuple(phrases),
+            first,
+            requires,
+            names,
+            kind,
+            {n: tuple(v) for n, v in by_name.items()},
+        )
 
     def char_similarity(self, texts: Sequence[str]) -> Any:
         """Cosine of character n-gram TF-IDF vectors: units (rows) x phrases (columns)."""
-        import numpy as np
 
         if self._char is None:
             docs = [char_ngrams(t) for t in (*self.phrase_texts, self.prompt.model_answer)]
             self._char = TfidfSpace(docs)
         phrases = len(self.phrase_texts)
-        return np.array([self._char.similarities(char_ngrams(t))[:phrases] for t in texts]).reshape(
-            len(texts), phrases
-        )
+        sims = self._char.similarities_many([char_ngrams(t) for t in texts])
+        return sims[:, :phrases].reshape(len(texts), phrases)
 
 
 class Grader:
@@ -429,9 +453,19 @@ class _UnitSets:
         self._all = [_said(u.feats) for u in units]
         # A red flag is an assertion: hypotheticals ("its cloud would receive PHI") don't count.
         self._asserted = [_said([f for f in u.feats if not f.hypothetical]) for u in units]
+        self._names_all: list[frozenset[str] | None] = [None] * len(units)
+        self._names_asserted: list[frozenset[str] | None] = [None] * len(units)
 
     def get(self, ui: int, flag: bool) -> tuple[Said, Said]:
         return self._asserted[ui] if flag else self._all[ui]
+
+    def names(self, ui: int, flag: bool) -> frozenset[str]:
+        """Every feature the unit says, either way round."""
+        cache = self._names_asserted if flag else self._names_all
+        if cache[ui] is None:
+            pos, neg = self.get(ui, flag)
+            cache[ui] = frozenset(pos) | frozenset(neg)
+        return cache[ui]  # type: ignore[return-value]
 
 
 def _said(feats: Sequence[Feature]) -> tuple[Said, Said]:
@@ -442,59 +476,59 @@ def _said(feats: Sequence[Feature]) -> tuple[Said, Said]:
     return pos, neg
 
 
-def _says(said: Said, name: str, owner: str | None) -> bool:
-    """Does the unit say ``name`` of the same tool as the phrase (or of no tool in particular)?
-
-    Role binding: "W&B for research" is not met by "MLflow for research".
-    """
-    owners = said.get(name)
-    return owners is not None and (owner is None or owner in owners or None in owners)
-
-
 def _unit_sims(
     t: _Target, sets: _UnitSets, char: Any, *, flag: bool, opposite: bool = False
 ) -> list[float]:
     out = [0.0] * len(sets.units)
+    n_phrases = len(t.phrases)
     for ui, u in enumerate(sets.units):
+        if flag and len(u.sentences) > 1:
+            continue  # a red flag is asserted within one sentence
+        shared = t.names & sets.names(ui, flag)
+        if not shared:
+            continue  # shares no word with any phrasing: recall 0, below every threshold
+        pos, neg = sets.get(ui, flag)
+        same = [0.0] * n_phrases
+        opp = [0.0] * n_phrases
+        for name in shared:
+            po, no = pos.get(name), neg.get(name)
+            for k, w, owner, phrase_neg in t.by_name[name]:
+                # Role binding: "W&B for research" is not met by "MLflow for research".
+                said_pos = po is not None and (owner is None or owner in po or None in po)
+                said_neg = no is not None and (owner is None or owner in no or None in no)
+                if phrase_neg:
+                    said_pos, said_neg = said_neg, said_pos
+                if said_pos:
+                    same[k] += w
+                elif said_neg:
+                    opp[k] += w
+        if opposite:
+            same, opp = opp, same
         # A point's required concept is usually named when the point is made, but a
         # mechanism explained without its name ("write the event in the same
         # transaction" for an outbox) still makes it: a discount, not a gate.
         required = 1.0 if not t.requires or t.requires & u.concepts else CAL.requires_missing
-        if flag and len(u.sentences) > 1:
-            continue  # a red flag is asserted within one sentence
-        pos, neg = sets.get(ui, flag)
-        if t.names.isdisjoint(pos) and t.names.isdisjoint(neg):
-            continue  # shares no word with any phrasing: recall 0, below every threshold
         for k, ph in enumerate(t.phrases):
-            same = opp = 0.0
-            for name, w in ph.pos.items():
-                if _says(pos, name, ph.owners[name]):
-                    same += w
-                elif _says(neg, name, ph.owners[name]):
-                    opp += w
-            for name, w in ph.neg.items():
-                if _says(neg, name, ph.owners[name]):
-                    same += w
-                elif _says(pos, name, ph.owners[name]):
-                    opp += w
-            if opposite:
-                same, opp = opp, same
+            if not same[k] and not opp[k]:
+                continue  # recall 0: below every threshold whatever the n-grams say
             if flag:
                 # A red flag needs most of its words said its way round, and none of
                 # the tools it names rejected ("W&B's cloud is out").
-                recall = same / ph.total
+                recall = same[k] / ph.total
                 if recall < CAL.flag_recall or any(
-                    n.startswith("#") and n not in (neg if opposite else pos) for n in ph.pos
+                    n not in (neg if opposite else pos) for n in ph.tools
                 ):
                     continue
             else:
                 # Negation scope is approximate, so a few words on the other side of it
                 # do not matter; a sentence that mostly says the opposite earns little.
-                recall = (same + (opp if same >= opp else CAL.opposite_credit * opp)) / ph.total
+                s_k, o_k = same[k], opp[k]
+                recall = (s_k + (o_k if s_k >= o_k else CAL.opposite_credit * o_k)) / ph.total
             sim = CAL.w_recall * recall + CAL.w_char * float(char[ui, t.first_phrase + k])
             if not flag:
                 sim *= u.worth * required  # buzzwords name the point without making it
-            out[ui] = max(out[ui], min(sim, 1.0))
+            if sim > out[ui]:
+                out[ui] = min(sim, 1.0)
     return out
 
 

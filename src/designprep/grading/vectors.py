@@ -69,3 +69,20 @@ class TfidfSpace:
             return np.zeros(self.matrix.shape[0])
         result: np.ndarray = self.matrix[:, cols] @ vals
         return result
+
+    def similarities_many(self, queries: Sequence[Sequence[str]]) -> np.ndarray:
+        """Cosines of each query with every fitted document: queries x documents.
+
+        One matrix product over the columns the queries use, instead of one per query.
+        """
+        weights = [self._weights(Counter(q)) for q in queries]
+        used = sorted({int(c) for cols, _ in weights for c in cols})
+        if not used:
+            return np.zeros((len(queries), self.matrix.shape[0]))
+        at = {c: i for i, c in enumerate(used)}
+        q = np.zeros((len(queries), len(used)))
+        for row, (cols, vals) in enumerate(weights):
+            if len(cols):
+                q[row, [at[int(c)] for c in cols]] = vals
+        result: np.ndarray = q @ self.matrix[:, used].T
+        return result
