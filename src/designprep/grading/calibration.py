@@ -28,9 +28,13 @@ class Calibration:
     # A point's sentence that lacks every concept the point ``requires_any`` of: the
     # mechanism may be explained without its name, so it is discounted, not refused.
     requires_missing: float = 0.7
-    # Red flags and contradictions are assertions of one sentence, so stricter than points.
-    flag_at: float = 0.65
-    flag_recall: float = 0.7  # share of the phrase's words said its way round
+    # Red flags and contradictions are assertions of one sentence, and a sentence only
+    # asserts the wrong side where it reads better as that claim than as any correct point
+    # of the prompt's rubric (so "the same user lands in the same bucket on any device" is
+    # not "buckets users by device"). Above these, with that comparison, it is raised.
+    assert_at: float = 0.65
+    assert_recall: float = 0.7  # share of the claim's words said its way round
+    flag_at: float = 0.65  # a rejected red flag ("we must never X") is shown from here
     # A contradicted decision earns less than nothing: an interviewer counts a wrong choice
     # against the answer, not as an omission. In shares of the point's weight.
     contradicted_credit: float = -0.5
@@ -55,6 +59,14 @@ class Calibration:
     buzz_from: float = 0.45
     buzz_full: float = 0.85
     buzz_floor: float = 0.3
+    # In a sentence that gives reasons, only the jargon counts, and more heavily: a
+    # "because" does not turn "robust synergy" into a mechanism.
+    buzz_reasoned_weight: float = 1.5
+    # The same over the whole answer: real answers use under 6% marketing words (the bank's
+    # samples of every other kind: at most 0.06), buzzword answers 10-25%.
+    jargon_from: float = 0.05
+    jargon_full: float = 0.15
+    jargon_floor: float = 0.35
     # Relevance: an answer much closer to another bank prompt than to this one, or close
     # to none (an answer to a problem the bank does not have), is off topic.
     relative_full: float = 0.70  # similarity to this prompt / to the closest one

@@ -37,7 +37,7 @@ from designprep.grading.result import (
     RedFlagResult,
 )
 from designprep.grading.scoring import score_result
-from designprep.grading.structure import detect, substance
+from designprep.grading.structure import answer_substance, detect, substance
 from designprep.grading.text import Sentence, analyze, content_words, is_prose
 from designprep.grading.topic import Relevance, TopicModel
 from designprep.grading.vectors import TfidfSpace, char_ngrams
@@ -309,10 +309,28 @@ def grade_with_index(
                 return evidence(max(cands, key=lambda j: row[single[j]]))
         return evidence(u.sentences[0])
 
+    own = index.prompt.rubrics[0]
+    point_rows = [_unit_sims(t, sets, char, flag=False) for t in index.points]
+    # How well each sentence reads as a correct point of this prompt's own rubric: a claim
+    # is only a wrong side (a red flag, a contradiction) where it reads better as that.
+    best_reading = [
+        max(
+            (row[ui] for t, row in zip(index.points, point_rows, strict=True) if t.rubric == own),
+            default=0.0,
+        )
+        for ui in range(len(units))
+    ]
+
+    def wrong_side(t: _Target, against: list[float]) -> tuple[float, int | None, list[float]]:
+        """The best sentence asserting ``t`` that reads better as it than as ``against``."""
+        row = _unit_sims(t, sets, char, flag=True)
+        live = [v if v >= CAL.assert_at and v > against[ui] else 0.0 for ui, v in enumerate(row)]
+        sim, best = _best_of(live)
+        return sim, best, row
+
     point_results: list[PointResult] = []
-    for t in index.points:
+    for t, row in zip(index.points, point_rows, strict=True):
         assert isinstance(t.item, Point)
-        row = _unit_sims(t, sets, char, flag=False)
         sim, best = _best_of(row)
         ev = quoted(t, row, best) if best is not None else None
         if t.detect:
@@ -326,11 +344,10 @@ def grade_with_index(
         )
         contra = index.contradictions.get(t.item.id)
         if contra is not None:
-            c_row = _unit_sims(contra, sets, char, flag=True)
-            c_sim, c_best = _best_of(c_row)
+            c_sim, c_best, c_row = wrong_side(contra, row)
             # The answer takes the other side: unless it makes the point more plainly
             # elsewhere ("301 is cheaper ... so we return 302"), the decision is wrong.
-            if c_best is not None and c_sim >= CAL.flag_at and c_sim > sim:
+            if c_best is not None and c_sim > sim:
                 status, credit, ev = (
                     "contradicted",
                     CAL.contradicted_credit,
@@ -353,13 +370,12 @@ def grade_with_index(
     flag_results: list[RedFlagResult] = []
     for t in index.flags:
         assert isinstance(t.item, RedFlag)
-        row = _unit_sims(t, sets, char, flag=True)
-        sim, best = _best_of(row)
+        sim, best, row = wrong_side(t, best_reading)
         opp_row = _unit_sims(t, sets, char, flag=True, opposite=True)
         opp_sim, opp_best = _best_of(opp_row)
         flag_status: FlagStatus
         fev: Evidence | None
-        if sim >= CAL.flag_at and best is not None:
+        if best is not None:
             flag_status, fev = "raised", quoted(t, row, best)
         elif opp_sim >= CAL.flag_at and opp_best is not None:
             flag_status, fev = "rejected", quoted(t, opp_row, opp_best)
@@ -391,6 +407,7 @@ def grade_with_index(
         hints_used,
         answer,
         sentences=sum(prose),
+        substance=answer_substance(sentences),
     )
 
 
@@ -515,7 +532,7 @@ def _unit_sims(
                 # A red flag needs most of its words said its way round, and none of
                 # the tools it names rejected ("W&B's cloud is out").
                 recall = same[k] / ph.total
-                if recall < CAL.flag_recall or any(
+                if recall < CAL.assert_recall or any(
                     n not in (neg if opposite else pos) for n in ph.tools
                 ):
                     continue

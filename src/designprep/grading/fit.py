@@ -36,7 +36,7 @@ class SampleSignals:
     category: str
     kind: str
     human: int
-    raw: float  # coverage x depth
+    raw: float  # coverage x depth x substance
     relevance: float
     penalty: float  # non-disqualifying red flags
     cap: float | None
@@ -66,7 +66,7 @@ def sample_signals(bank: Bank, grader: Grader | None = None) -> list[SampleSigna
                     prompt.category,
                     _kind(s.score, s.kind),
                     s.score,
-                    bd.coverage * bd.depth,
+                    bd.coverage * bd.depth * bd.substance,
                     bd.relevance,
                     bd.red_flag_penalty,
                     bd.cap,

@@ -24,6 +24,10 @@ PREDICATE_CUES = frozenset("not never cannot nobody noone".split())
 NEG_PAIRS = frozenset({("instead", "of"), ("rather", "than"), ("opposed", "to"), ("place", "of")})
 # "not only X but Y" is no negation.
 NOT_NEGATING_AFTER_NOT = frozenset({"only", "just", "merely", "simply"})
+# "X is better than Y" rejects Y; so does "X > Y" / "X >> Y" (in the analyser).
+PREFERENCES = frozenset(
+    "better safer simpler cheaper faster preferable superior stronger nicer".split()
+)
 # After one of these, "over" rejects what follows: "pick MLflow over W&B".
 CHOICE_VERBS = frozenset(
     "prefer prefers preferred pick picks picked choose chooses chose chosen favor favour "
@@ -88,6 +92,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("object cue ends at verb", "Avoid W&B and host MLflow.", ("w_b",), ("host", "mlflow")),
     Rule("not X, Y", "Use 302, not 301.", ("301",), ("302",)),
+    Rule("better than", "A 302 is better than a 301 here.", ("301",), ("302",)),
+    Rule("beats sign", "crop embed >> whole-image embed", ("whole", "image"), ("crop",)),
+    Rule("arrow is no comparison", "cache dies -> fail over to replica", (), ("fail", "replica")),
     Rule("ruled out", "W&B SaaS is ruled out.", (), (), concept_rejected="W&B"),
     Rule("is out", "W&B's cloud is out.", (), (), concept_rejected="W&B"),
     Rule("off the table", "W&B is off the table.", (), (), concept_rejected="W&B"),

@@ -91,6 +91,7 @@ class Breakdown:
     score: int
     depth: float = 1.0  # less for a one- or two-sentence answer (absent in old results)
     cap: float | None = None  # a raised disqualifying red flag's ceiling
+    substance: float = 1.0  # less for an answer made of marketing jargon
     map_name: str = "100 x √coverage"  # how coverage became a score (absent in old results)
 
     def explain(self) -> list[str]:
@@ -110,6 +111,15 @@ class Breakdown:
                     "depth",
                     f"x {self.depth:.2f} = {raw * 100:.1f}",
                     "a one- or two-sentence answer",
+                )
+            )
+        if self.substance < 1:
+            raw *= self.substance
+            lines.append(
+                line(
+                    "substance",
+                    f"x {self.substance:.2f} = {raw * 100:.1f}",
+                    "much of it is marketing jargon",
                 )
             )
         lines.append(line("calibrated", f"{self.curved:.1f}", self.map_name))

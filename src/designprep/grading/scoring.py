@@ -6,10 +6,11 @@ the answer actually reasons (points of shared rubrics, such as interview structu
 gated the same way by the prompt's own points). A contradicted decision counts
 ``contradicted_credit`` (below zero) of its weight.
 
-score = map(coverage x depth) x relevance - red-flag penalties, capped by a raised
+score = map(coverage x depth x substance) x relevance - red-flag penalties, capped by a raised
 disqualifying flag, - hints x hint_penalty, clamped to 0-100. ``map`` is the monotone
 score map fitted on the bank's graded samples (``calibration.score_map``); ``depth``
-discounts one- and two-sentence summaries; ``relevance`` is 1 unless the answer is about
+discounts one- and two-sentence summaries, ``substance`` answers made of marketing
+jargon; ``relevance`` is 1 unless the answer is about
 another prompt, or about none (see ``topic``). Every number is in ``calibration``.
 """
 
@@ -91,6 +92,7 @@ def compose(
     *,
     mapping: ScoreMap,
     depth: float = 1.0,
+    substance: float = 1.0,
     relevance: Relevance | None = None,
     flag_penalty: float = 0.0,
     cap: float | None = None,
@@ -98,11 +100,12 @@ def compose(
 ) -> Breakdown:
     """The one seam every mode scores through: signals in, the printed arithmetic out.
 
-    coverage = the components' points / 100; score = map(coverage x depth) x relevance
+    coverage = the components' points / 100; score = map(coverage x depth x substance)
+    x relevance
     - flag_penalty, at most ``cap``, - hint_penalty, rounded and clamped to 0-100.
     """
     coverage = sum(c.points for c in components) / 100  # below 0 when decisions are wrong
-    curved = mapping(coverage * depth)
+    curved = mapping(coverage * depth * substance)
     factor = relevance.factor if relevance else 1.0
     after = curved * factor - flag_penalty
     if cap is not None:
@@ -112,6 +115,7 @@ def compose(
         components=tuple(components),
         coverage=round(coverage, 4),
         depth=round(depth, 3),
+        substance=round(substance, 3),
         relevance=round(factor, 3),
         closest_prompt=relevance.closest if relevance else "",
         curved=round(curved, 2),
@@ -138,6 +142,7 @@ def score_result(
     answer: str,
     sentences: int,
     mapping: ScoreMap | None = None,
+    substance: float = 1.0,
 ) -> GradeResult:
     """The result, with the arithmetic that led to its score.
 
@@ -152,6 +157,7 @@ def score_result(
         components,
         mapping=mapping or score_map(),
         depth=depth,
+        substance=substance,
         relevance=topic,
         flag_penalty=sum(f.penalty for f in flags if f.status == "raised" and not f.disqualifying),
         cap=cap,

@@ -45,16 +45,28 @@ _REQUIREMENT = frozenset(
     "requirement requirements assume assuming assumption assumptions clarify scope "
     "functional nonfunctional reqs constraints sla slo".split()
 )
-# Marketing words that name a virtue without a mechanism: a sentence made of them and
-# concept names says nothing an interviewer can check.
+# Marketing and consulting words that name a virtue or an outcome without a mechanism:
+# a sentence made mostly of them (and of concept names) says nothing an interviewer can
+# check, whatever its grammar. Words of the trade with a mechanism behind them (cache,
+# replica, idempotent) are never here.
 _JARGON = frozenset(
-    """leverage leverages leveraging robust seamless seamlessly scalable scalability
-    resilient resilience observability synergy synergies holistic cutting edge
-    state-of-the-art best-in-class world-class enterprise-grade next-generation paradigm
-    ecosystem streamlined streamline optimize optimise optimized optimal innovative
-    future-proof agile best practices modern cloud-native microservices microservice
-    empower enable enables ensure ensures ensuring comprehensive efficient efficiently
-    reliability reliable flexibility flexible maximize maximise performant
+    """leverage leverages leveraging leveraged robust robustness seamless seamlessly
+    scalable scalability resilient resilience observability synergy synergies synergistic
+    holistic holistically cutting edge bleeding state art best breed class world grade
+    enterprise next generation paradigm paradigms ecosystem ecosystems streamlined
+    streamline streamlines optimize optimise optimizes optimises optimized optimised optimal
+    innovative innovation future proof agile agility practices modern cloud native
+    microservices microservice empower empowers enable enables enabling ensure ensures
+    ensuring comprehensive efficient efficiently efficiency reliability reliable flexibility
+    flexible maximize maximise maximizes maximises maximizing maximising performant
+    unlock unlocks unique value velocity capabilities capability lifecycle end solution
+    solutions roi pane glass unified unify time insights actionable frictionless
+    transformative transformation drive drives driving accelerate accelerates
+    accelerating governance-ready world-class best-in-class mission critical
+    responsibly responsible trustworthy trust secure securely compliant compliance
+    harness harnesses powerful intelligent smart dynamic dynamically proactive
+    proactively strategic strategically alignment aligned stakeholders stakeholder
+    excellence quality high availability loosely coupled built-in turnkey
     """.split()
 )
 _ARROW_RE = re.compile(r"->|→|=>|⇒")
@@ -77,16 +89,38 @@ def has_reason(s: Sentence) -> bool:
 
 
 def substance(s: Sentence, concept_tokens: int) -> float:
-    """1 for a sentence that says something; less for a string of names and jargon."""
+    """1 for a sentence that says something; less for a string of names and jargon.
+
+    A reason, number or contrast rescues a sentence of concept names ("Kafka buffers the
+    clicks so Redis stays fast"), but not one made of marketing words ("…so the synergy
+    maximises ROI").
+    """
     content = [t for t in s.tokens if not t.stop]
-    if not content or has_reason(s):
+    if not content:
         return 1.0
-    jargon = sum(1 for t in content if t.text in _JARGON)
-    density = min(1.0, (jargon + concept_tokens) / len(content))
+    jargon = sum(1 for t in content if t.text in _JARGON) / len(content)
+    concepts = min(1.0, concept_tokens / len(content))
+    density = jargon * CAL.buzz_reasoned_weight if has_reason(s) else jargon + concepts
     if density <= CAL.buzz_from:
         return 1.0
     t = min(1.0, (density - CAL.buzz_from) / (CAL.buzz_full - CAL.buzz_from))
     return 1.0 - t * (1.0 - CAL.buzz_floor)
+
+
+def answer_substance(sentences: Sequence[Sentence]) -> float:
+    """1, or less for an answer whose words are largely marketing jargon.
+
+    Judged over the whole answer as well as per sentence: buzzwords spread thinly over
+    long sentences escape the per-sentence check, but not the answer's share of them.
+    """
+    content = [t for s in sentences for t in s.tokens if not t.stop]
+    if not content:
+        return 1.0
+    share = sum(1 for t in content if t.text in _JARGON) / len(content)
+    if share <= CAL.jargon_from:
+        return 1.0
+    t = min(1.0, (share - CAL.jargon_from) / (CAL.jargon_full - CAL.jargon_from))
+    return 1.0 - t * (1.0 - CAL.jargon_floor)
 
 
 def _estimates(s: Sentence, words: set[str]) -> bool:

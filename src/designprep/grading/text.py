@@ -24,6 +24,7 @@ from designprep.grading.polarity import (
     NEG_WORDS,
     NOT_NEGATING_AFTER_NOT,
     PREDICATE_CUES,
+    PREFERENCES,
     TELEGRAPHIC_OVER_WORDS,
 )
 
@@ -54,6 +55,7 @@ _CLAUSE_WORDS = frozenset(
 
 _REASONING_RE = re.compile(r"\d|->|→|=>|⇒")
 _REASON_WORDS = frozenset("because since so therefore otherwise".split())
+_BEATS_RE = re.compile(r"(?<![-=>])>+(?!=)|≫")  # "A > B", "A >> B"; not the arrow "->"
 _PARAGRAPH_RE = re.compile(r"\n[ \t]*\n")
 _PLUS_RE = re.compile(r"\s\+\s")
 _TOKEN_RE = re.compile(r"\w+(?:['’]\w+)*")
@@ -313,8 +315,8 @@ def analyze(text: str) -> list[Sentence]:
             nxt = forms[i + 1][0] if i + 1 < len(forms) else ""
             if is_cue and word in {"not", "no"} and nxt in NOT_NEGATING_AFTER_NOT:
                 is_cue = False
-            if (prev_word, word) in NEG_PAIRS:
-                is_cue = True
+            if (prev_word, word) in NEG_PAIRS or (word == "than" and prev_word in PREFERENCES):
+                is_cue = True  # "instead of W&B", "302 is better than 301"
             if word == "over" and (choice_seen or _telegraphic_over(clause_words, prev_word, nxt)):
                 is_cue = True
             if word in DROP_VERBS and prev_word in DROP_SPEAKERS:
@@ -330,6 +332,10 @@ def analyze(text: str) -> list[Sentence]:
                 # push"); an object cue's reach also ends at the next verb phrase ("avoid
                 # W&B and host MLflow"), while "we don't X and Y" negates both.
                 negated = object_scope = False
+            gap = chunk[raw[i - 1].end() if i else 0 : m.start()]
+            if i and _BEATS_RE.search(gap) and not negated:
+                # "crop embed >> whole-image embed": what follows the '>' is the loser.
+                negated, object_scope, scope_words = True, True, 0
             if is_cue:
                 negated = not negated
                 object_scope = word not in PREDICATE_CUES
