@@ -37,7 +37,7 @@ from designprep.grading.result import (
     RedFlagResult,
 )
 from designprep.grading.scoring import score_result
-from designprep.grading.structure import answer_substance, detect, substance
+from designprep.grading.structure import answer_substance, detect, note_share, substance
 from designprep.grading.text import Sentence, analyze, content_words, is_prose
 from designprep.grading.topic import Relevance, TopicModel
 from designprep.grading.vectors import TfidfSpace, char_ngrams
@@ -408,6 +408,7 @@ def grade_with_index(
         answer,
         sentences=sum(prose),
         substance=answer_substance(sentences),
+        notes=note_share(sentences),
     )
 
 

@@ -91,7 +91,7 @@ class Breakdown:
     score: int
     depth: float = 1.0  # less for a one- or two-sentence answer (absent in old results)
     cap: float | None = None  # a raised disqualifying red flag's ceiling
-    substance: float = 1.0  # less for an answer made of marketing jargon
+    substance: float = 1.0  # less for marketing jargon, more for terse notes
     map_name: str = "100 x √coverage"  # how coverage became a score (absent in old results)
 
     def explain(self) -> list[str]:
@@ -113,13 +113,13 @@ class Breakdown:
                     "a one- or two-sentence answer",
                 )
             )
-        if self.substance < 1:
+        if self.substance != 1:
             raw *= self.substance
             lines.append(
                 line(
                     "substance",
                     f"x {self.substance:.2f} = {raw * 100:.1f}",
-                    "much of it is marketing jargon",
+                    "marketing jargon" if self.substance < 1 else "terse notes say more per word",
                 )
             )
         lines.append(line("calibrated", f"{self.curved:.1f}", self.map_name))

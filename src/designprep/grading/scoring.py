@@ -9,8 +9,8 @@ gated the same way by the prompt's own points). A contradicted decision counts
 score = map(coverage x depth x substance) x relevance - red-flag penalties, capped by a raised
 disqualifying flag, - hints x hint_penalty, clamped to 0-100. ``map`` is the monotone
 score map fitted on the bank's graded samples (``calibration.score_map``); ``depth``
-discounts one- and two-sentence summaries, ``substance`` answers made of marketing
-jargon; ``relevance`` is 1 unless the answer is about
+discounts one- and two-sentence summaries; ``substance`` discounts marketing jargon and
+raises terse notes, which word recall underpays; ``relevance`` is 1 unless the answer is about
 another prompt, or about none (see ``topic``). Every number is in ``calibration``.
 """
 
@@ -143,6 +143,7 @@ def score_result(
     sentences: int,
     mapping: ScoreMap | None = None,
     substance: float = 1.0,
+    notes: float = 0.0,
 ) -> GradeResult:
     """The result, with the arithmetic that led to its score.
 
@@ -157,7 +158,7 @@ def score_result(
         components,
         mapping=mapping or score_map(),
         depth=depth,
-        substance=substance,
+        substance=substance * (1 + CAL.note_boost * notes),
         relevance=topic,
         flag_penalty=sum(f.penalty for f in flags if f.status == "raised" and not f.disqualifying),
         cap=cap,

@@ -123,6 +123,15 @@ def answer_substance(sentences: Sequence[Sentence]) -> float:
     return 1.0 - t * (1.0 - CAL.jargon_floor)
 
 
+def note_share(sentences: Sequence[Sentence]) -> float:
+    """Share of the answer's lines written as notes: almost no function words."""
+    lines = [s for s in sentences if len(s.tokens) >= 3]
+    if not lines:
+        return 0.0
+    notes = sum(1 for s in lines if sum(1 for t in s.tokens if t.stop) / len(s.tokens) < 0.2)
+    return notes / len(lines)
+
+
 def _estimates(s: Sentence, words: set[str]) -> bool:
     return len(_NUMBER_RE.findall(s.text)) >= 1 and any(ch.isdigit() for ch in s.text)
 
