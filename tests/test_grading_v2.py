@@ -196,7 +196,7 @@ def test_the_printed_arithmetic_reproduces_the_score(
     result = tiny_grader.grade("url-short", " ".join(sentences), hints_used=hints)
     assert _replay(result) == result.score
     bd = result.breakdown
-    assert abs(score_map()(bd.coverage * bd.depth * bd.substance) - bd.curved) < 0.01
+    assert abs(score_map()(bd.coverage * bd.depth * bd.substance) - bd.curved) < 0.05  # printed .1f
     text = "\n".join(bd.explain())
     assert f"{result.score:d}" in text.splitlines()[-1]
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from designprep.grading.calibration import CALIBRATION as CAL
-from designprep.grading.text import Sentence
+from designprep.grading.text import STOPWORDS, Sentence
 
 _UNIT = (
     r"(?:k|m|b|bn|t|kb|mb|gb|tb|pb|ms|s|sec|secs|seconds?|minutes?|hours?|days?|%|x|qps|rps|"
@@ -52,28 +52,37 @@ _REQUIREMENT = frozenset(
 _JARGON = frozenset(
     """leverage leverages leveraging leveraged robust robustness seamless seamlessly
     scalable scalability resilient resilience observability synergy synergies synergistic
-    holistic holistically cutting edge bleeding state art best breed class world grade
-    enterprise next generation paradigm paradigms ecosystem ecosystems streamlined
-    streamline streamlines optimize optimise optimizes optimises optimized optimised optimal
-    innovative innovation future proof agile agility practices modern cloud native
-    microservices microservice empower empowers enable enables enabling ensure ensures
-    ensuring comprehensive efficient efficiently efficiency reliability reliable flexibility
-    flexible maximize maximise maximizes maximises maximizing maximising performant
-    unlock unlocks unique value velocity capabilities capability lifecycle end solution
-    solutions roi pane glass unified unify time insights actionable frictionless
-    transformative transformation drive drives driving accelerate accelerates
-    accelerating governance-ready world-class best-in-class mission critical
-    responsibly responsible trustworthy trust secure securely compliant compliance
-    harness harnesses powerful intelligent smart dynamic dynamically proactive
-    proactively strategic strategically alignment aligned stakeholders stakeholder
-    excellence quality high availability loosely coupled built-in turnkey
+    holistic holistically paradigm paradigms ecosystem ecosystems streamlined streamline
+    streamlines optimize optimise optimizes optimises optimized optimised optimal innovative
+    innovation agile agility empower empowers empowering comprehensive efficient
+    efficiently flexibility flexible maximize maximise maximizes maximises maximizing
+    maximising performant unlock unlocks velocity capabilities capability roi unified
+    unify insights actionable frictionless transformative transformation accelerate
+    accelerates accelerating harness harnesses proactive proactively strategic
+    strategically alignment stakeholders excellence turnkey modernize modernise
     """.split()
+)
+# ... and the phrases of the same trade, hyphenated or not.
+_JARGON_PHRASES_RE = re.compile(
+    r"\b(?:state[- ]of[- ]the[- ]art|world[- ]class|best[- ]in[- ]class|cutting[- ]edge|"
+    r"bleeding[- ]edge|next[- ]gen(?:eration)?|enterprise[- ]grade|future[- ]proof\w*|"
+    r"cloud[- ]native|mission[- ]critical|best[- ]of[- ]breed|single pane of glass|"
+    r"time[- ]to[- ]value|game[- ]chang\w+|best practices)\b",
+    re.I,
 )
 _ARROW_RE = re.compile(r"->|→|=>|⇒")
 
 
 def _words(s: Sentence) -> list[str]:
     return [t.text for t in s.tokens]
+
+
+def _jargon_words(s: Sentence) -> int:
+    phrases = sum(
+        len([w for w in re.split(r"[- ]", m.group()) if w.casefold() not in STOPWORDS])
+        for m in _JARGON_PHRASES_RE.finditer(s.text)
+    )
+    return phrases + sum(1 for t in s.tokens if not t.stop and t.text in _JARGON)
 
 
 def has_reason(s: Sentence) -> bool:
@@ -98,7 +107,7 @@ def substance(s: Sentence, concept_tokens: int) -> float:
     content = [t for t in s.tokens if not t.stop]
     if not content:
         return 1.0
-    jargon = sum(1 for t in content if t.text in _JARGON) / len(content)
+    jargon = min(1.0, _jargon_words(s) / len(content))
     concepts = min(1.0, concept_tokens / len(content))
     density = jargon * CAL.buzz_reasoned_weight if has_reason(s) else jargon + concepts
     if density <= CAL.buzz_from:
@@ -116,7 +125,7 @@ def answer_substance(sentences: Sequence[Sentence]) -> float:
     content = [t for s in sentences for t in s.tokens if not t.stop]
     if not content:
         return 1.0
-    share = sum(1 for t in content if t.text in _JARGON) / len(content)
+    share = min(1.0, sum(_jargon_words(s) for s in sentences) / len(content))
     if share <= CAL.jargon_from:
         return 1.0
     t = min(1.0, (share - CAL.jargon_from) / (CAL.jargon_full - CAL.jargon_from))
