@@ -221,3 +221,38 @@ def test_fitted_map_cross_validates_on_the_bank(bundled_bank: Bank) -> None:
     cv = report.cross_validated
     assert cv.spearman is not None and cv.spearman >= 0.85
     assert cv.mae <= 10
+
+
+def test_a_comma_bullet_with_a_reason_is_prose_not_a_list() -> None:
+    from designprep.grading.text import is_prose
+
+    (reasoned,) = analyze("- redis, local LRU, negative cache -> misses never hit dynamo")
+    (listing,) = analyze("- MLflow, DVC, HIPAA, VPC, SSO")
+    assert is_prose(reasoned, concept_tokens=1)
+    assert not is_prose(listing, concept_tokens=5)
+
+
+def test_the_cli_quotes_a_long_evidence_sentence_whole() -> None:
+    from designprep.cli.report import _quote
+
+    sentence = (
+        "Because the redirect path must stay up while link creation is degraded, the redirect "
+        "service is deployed apart from the create service and reads only from the cache and "
+        "the replicated store, so a failed deploy of the creation path never breaks redirects."
+    )
+    quoted = " ".join(line.strip() for line in _quote(sentence).splitlines())
+    assert quoted == f"“{sentence}”"
+
+
+def test_a_mechanism_explained_without_its_name_beats_the_name_alone(
+    bundled_grader: Grader,
+) -> None:
+    explained = bundled_grader.grade(
+        "payment-system",
+        "We write the ledger entry and the event to publish in the same database transaction; "
+        "a relay process reads the events table and publishes them to Kafka afterwards, so the "
+        "ledger and the event stream can never disagree.",
+    )
+    named = bundled_grader.grade("payment-system", "We use the outbox pattern for events.")
+    sim = {r: by_id(r.points, "outbox-events").similarity for r in (explained, named)}
+    assert sim[explained] > sim[named] + 0.15

@@ -19,7 +19,7 @@ class Calibration:
     # Point matching: similarity -> status and credit.
     covered_at: float = 0.62  # a phrasing said nearly whole, its way round
     partial_at: float = 0.42  # about half of a phrasing's weighted words
-    credit_from: float = 0.30  # below this a sentence shares only common words
+    credit_from: float = 0.42  # = partial_at: a point shown as missed earns nothing
     credit_full: float = 0.66  # from here the point is made in full
     w_recall: float = 0.8  # similarity = recall of the phrase's words ...
     w_char: float = 0.2  # ... + character n-grams (typos, compounds, inflection)
