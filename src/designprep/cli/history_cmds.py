@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from designprep.history.transfer import (
     FORMATS,
     TransferError,
     attempt_record,
-    read_attempts,
+    read_import,
     write_csv,
     write_json,
     write_markdown,
@@ -70,8 +71,10 @@ def register(sub: Any) -> None:
         "--recover",
         action="store_true",
         help=(
-            "if the history file is damaged or not designprep's, move it aside to "
-            "*.corrupt-<time> (never deleted) and start a fresh one"
+            "if the history file fails its integrity check or is not designprep's, copy every "
+            "attempt, draft and setting that can still be read into a fresh file, keep the "
+            "damaged one beside it as *.corrupt-<time> (never deleted or written to) and say "
+            "how many attempts were saved and lost"
         ),
     )
     add_bank_option(p)
@@ -114,12 +117,17 @@ def register(sub: Any) -> None:
         help="write your attempts to JSON, CSV or Markdown",
         description=(
             "Write attempts, oldest first, with answers and full gradings. JSON and CSV can be "
-            "read back with 'designprep import'; Markdown is for reading."
+            "read back with 'designprep import'; Markdown is for reading. An attempt damaged "
+            "in the history file is left out of JSON and CSV (and named on stderr). -o FILE "
+            "is written readable by you alone and never replaces a file without --force."
         ),
     )
     p.add_argument("--format", choices=FORMATS, default="json", help="output format (default json)")
     p.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE instead of standard output"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="with -o, replace FILE if it exists already"
     )
     p.add_argument("--prompt", metavar="ID", help="only attempts at this prompt")
     p.add_argument("--since", metavar="WHEN", help=SINCE_HELP)
@@ -131,7 +139,9 @@ def register(sub: Any) -> None:
         description=(
             "Add the attempts of a JSON or CSV file written by 'designprep export'. Attempts "
             "already in the history (same prompt, submission time and answer) are skipped, so "
-            "importing a file twice adds nothing twice. All or nothing: a bad record adds none."
+            "importing a file twice adds nothing twice. Each record is checked as the history "
+            "checks what it saves: a bad one is reported with its line and why (exit code 1), "
+            "and the others are added."
         ),
     )
     p.add_argument("file", metavar="FILE", help="a file written by 'designprep export'")
@@ -207,25 +217,29 @@ def run_history(args: argparse.Namespace) -> int:
 
 def _recover() -> int:
     with open_store(recover=True) as store:
-        moved = store.recovered_from
+        recovery = store.recovery
         path = store.path
-    if moved is None:
+    if recovery is None:
         print(f"{path}: the history is readable; nothing to recover")
-    else:
-        print(f"moved the damaged history aside to {moved}; started a fresh one at {path}")
+        return 0
+    print(f"moved the damaged history aside to {recovery.moved_to} (kept as it was)")
+    print(
+        f"saved {recovery.saved} attempt(s) and {recovery.drafts} draft(s) into a fresh "
+        f"history at {path}; lost {recovery.lost} attempt(s) that could not be read"
+    )
     return 0
 
 
 def _summary(a: Attempt) -> dict[str, Any]:
     record = attempt_record(a, result_as_text=True)
     del record["answer"], record["result_json"]
-    return {"id": a.id, **record}
+    return {"id": a.id, **record, **({"damaged": a.damaged} if a.damaged else {})}
 
 
 def _write_summary_csv(attempts: list[Attempt], out: TextIO) -> None:
     rows = [_summary(a) for a in attempts]
-    fields = ["id", *(f for f in FIELDS if f != "answer")]
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    fields = ["id", *(f for f in FIELDS if f != "answer"), "damaged"]
+    writer = csv.DictWriter(out, fieldnames=fields)  # \r\n rows: \r in text is quoted
     writer.writeheader()
     writer.writerows(rows)
 
@@ -258,6 +272,12 @@ def _table(attempts: list[Attempt], total: int) -> str:
             f"{a.score:>5}  {a.verdict:<{verdict_w}}  {duration(a.duration_seconds):>7}  "
             f"{a.hints_used:>5}"
         )
+    damaged = [a.id for a in attempts if a.damaged]
+    if damaged:
+        lines.append(
+            f"\n{len(damaged)} attempt(s) damaged in the history file; "
+            f"'designprep history --id {damaged[0]}' says why"
+        )
     if total > len(attempts):
         lines.append(
             f"\nshowing the latest {len(attempts)} of {total}; --all or --limit N for more"
@@ -271,10 +291,16 @@ def _show_attempt(args: argparse.Namespace) -> int:
     if attempt is None:
         raise UserError(f"no attempt #{args.id}; 'designprep history' lists them")
     if args.json:
-        print_json({"id": attempt.id, **attempt_record(attempt)})
+        damage = {"damaged": attempt.damaged} if attempt.damaged else {}
+        print_json({"id": attempt.id, **attempt_record(attempt), **damage})
         return 0
     if args.csv:
         raise UserError("--csv lists attempts; use --json with --id")
+    if attempt.damaged:
+        print(f"Attempt #{attempt.id} · {attempt.prompt_id} · damaged: {attempt.damaged}\n")
+        print("Answer (as far as it can be read)\n")
+        print("\n".join("  " + line for line in attempt.answer.strip().splitlines()))
+        return 0
     bank = load(args)
     current = bank.prompts.get(attempt.prompt_id)
     note = ""
@@ -408,23 +434,49 @@ def run_next(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     since = parse_since(args.since)
     exported_at = now()
+    target = Path(args.output).expanduser() if args.output else None
+    if target and not args.force and (target.exists() or target.is_symlink()):
+        raise UserError(f"{target}: exists already; pass --force to replace it")
+    damaged: list[int] = []
+
+    def noting_damage(attempts: Iterator[Attempt]) -> Iterator[Attempt]:
+        for a in attempts:
+            if a.damaged:
+                damaged.append(a.id)
+            yield a
+
     with open_store() as store:
-        attempts = store.iter_attempts(prompt_id=args.prompt, since=since)
-        if not args.output:
+        attempts = noting_damage(store.iter_attempts(prompt_id=args.prompt, since=since))
+        if target is None:
             _write(args.format, attempts, sys.stdout, exported_at)
-            return 0
-        target = Path(args.output).expanduser()
-        partial = target.with_name(target.name + ".partial")
-        try:
-            # newline="" lets the csv module write its own line ends
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                count = _write(args.format, attempts, out, exported_at)
-            partial.replace(target)  # never leave a half-written export under the real name
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    print(f"exported {count} attempt(s) to {target}", file=sys.stderr)
+        else:
+            count = _write_file(target, args.format, attempts, exported_at)
+    if damaged and args.format != "markdown":
+        ids = ", ".join(f"#{n}" for n in damaged[:10]) + (", ..." if len(damaged) > 10 else "")
+        print(
+            f"left out {len(damaged)} damaged attempt(s) ({ids}); "
+            "'designprep history --id N' shows what is left of each",
+            file=sys.stderr,
+        )
+    if target is not None:
+        print(f"exported {count} attempt(s) to {target}", file=sys.stderr)
     return 0
+
+
+def _write_file(target: Path, fmt: str, attempts: Iterator[Attempt], exported_at: datetime) -> int:
+    """Write through a private .partial file, renamed into place once complete."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.unlink(missing_ok=True)  # a leftover (or a planted link): never written through
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # newline="" lets the csv module write its own line ends
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            count = _write(fmt, attempts, out, exported_at)
+        partial.replace(target)  # never leave a half-written export under the real name
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return count
 
 
 def _write(fmt: str, attempts: Iterator[Attempt], out: TextIO, exported_at: datetime) -> int:
@@ -437,16 +489,20 @@ def _write(fmt: str, attempts: Iterator[Attempt], out: TextIO, exported_at: date
 
 def run_import(args: argparse.Namespace) -> int:
     try:
-        attempts = read_attempts(Path(args.file).expanduser())
+        attempts, rejected = read_import(Path(args.file).expanduser())
     except TransferError as exc:
         raise UserError(str(exc)) from None
     with open_store() as store:
         result = store.import_attempts(attempts)
+    for message in rejected:
+        print(f"designprep: rejected {message}", file=sys.stderr)
     if args.json:
-        print_json({"added": result.added, "skipped": result.skipped})
+        counts = {"added": result.added, "skipped": result.skipped}
+        print_json({**counts, "rejected": len(rejected)} if rejected else counts)
     else:
         print(
             f"imported {result.added} attempt(s) from {args.file}; "
             f"{result.skipped} already in the history"
+            + (f"; rejected {len(rejected)} (see above)" if rejected else "")
         )
-    return 0
+    return 1 if rejected else 0

@@ -1,6 +1,7 @@
 """Score history and adaptive practice: SQLite storage and FSRS scheduling (no UI here)."""
 
 from designprep.history.errors import CorruptHistoryError, HistoryError
+from designprep.history.files import move_aside
 from designprep.history.models import (
     Attempt,
     CategoryStats,
@@ -12,7 +13,7 @@ from designprep.history.models import (
     Recommendation,
 )
 from designprep.history.scheduling import rating_for
-from designprep.history.store import HistoryStore, move_aside
+from designprep.history.store import HistoryStore
 
 __all__ = [
     "Attempt",

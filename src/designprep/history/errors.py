@@ -22,8 +22,8 @@ class CorruptHistoryError(HistoryError):
 
 def corrupt(path: Path, detail: str) -> CorruptHistoryError:
     return CorruptHistoryError(
-        f"{path}: {detail}; run '{RECOVER_COMMAND}' to move it aside to "
-        f"{path.name}.corrupt-<time> and start a fresh history",
+        f"{path}: {detail}; run '{RECOVER_COMMAND}' to copy what can still be read into a "
+        f"fresh history (the damaged file is kept as {path.name}.corrupt-<time>)",
         path,
     )
 

@@ -31,6 +31,7 @@ class Attempt:
     grader_version: str
     content_hash: str  # of the prompt and rubrics it was graded against
     result_json: str  # GradeResult.to_dict() as JSON
+    damaged: str = ""  # why the stored row cannot be shown as graded (see validate.py)
 
     @property
     def result(self) -> GradeResult:

@@ -3,7 +3,8 @@
 WAL mode lets readers and one writer work at once; every write is one ``BEGIN
 IMMEDIATE`` transaction (taking the write lock up front, so two processes queue on
 ``busy_timeout`` instead of failing on a lock upgrade); ``synchronous=NORMAL`` in WAL
-mode keeps every committed transaction when the process is killed.
+mode keeps every committed transaction when the process is killed. Opening runs
+``quick_check`` first, so nothing is ever written into a damaged file.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
@@ -24,7 +25,7 @@ from typing import Any
 from designprep import locations
 from designprep.bank import Bank, Prompt
 from designprep.grading import GradeResult
-from designprep.history import derived, schema
+from designprep.history import derived, salvage, schema
 from designprep.history.errors import (
     CorruptHistoryError,
     HistoryError,
@@ -32,6 +33,7 @@ from designprep.history.errors import (
     from_sqlite,
     unwritable,
 )
+from designprep.history.files import create_private, ensure_folder, move_aside
 from designprep.history.models import (
     Attempt,
     CategoryStats,
@@ -42,7 +44,12 @@ from designprep.history.models import (
     Recommendation,
 )
 from designprep.history.recommend import choose_next
+from designprep.history.salvage import Recovery
 from designprep.history.timeutil import from_db, now, to_db, utc
+from designprep.history.validate import attempt_from_row as _attempt
+from designprep.history.validate import problem
+
+__all__ = ["HistoryStore", "attempt_uid", "move_aside"]
 
 BUSY_TIMEOUT_SECONDS = 15.0
 TREND_WINDOW = 5  # trend compares the latest attempts of a category with the ones before
@@ -59,42 +66,6 @@ def attempt_uid(prompt_id: str, submitted_at: datetime, answer: str) -> str:
     """Same prompt, same submission instant, same answer: the same attempt (import dedupe)."""
     key = "\x1f".join((prompt_id, to_db(submitted_at), answer))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
-def move_aside(path: Path) -> Path:
-    """Rename a damaged file (and its WAL side files) to *.corrupt-<time>; never delete it."""
-    stamp = now().strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-    try:
-        for suffix in ("-wal", "-shm"):
-            side = path.with_name(path.name + suffix)
-            if side.exists():
-                side.rename(target.with_name(target.name + suffix))
-        path.rename(target)
-    except OSError as exc:
-        raise unwritable(path, f"cannot move it aside: {exc.strerror or exc}") from None
-    return target
-
-
-def _ensure_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise HistoryError(
-            f"{folder}: cannot create the data folder (a file is in the way); "
-            "set DESIGNPREP_HOME to a folder",
-            folder,
-        ) from None
-    except OSError as exc:
-        raise HistoryError(
-            f"{folder}: cannot create the data folder ({exc.strerror or exc}); "
-            "set DESIGNPREP_HOME to a writable folder",
-            folder,
-        ) from None
 
 
 def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
@@ -122,6 +93,14 @@ def _check_identity(conn: sqlite3.Connection, path: Path) -> None:
         raise corrupt(path, "not a designprep history (an SQLite database of another program)")
 
 
+def _check_pages(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file whose pages are damaged before anything writes into it."""
+    rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+    if rows != [("ok",)]:
+        detail = " ".join(str(rows[0][0]).split()) if rows else "?"  # one line
+        raise corrupt(path, f"the history file is damaged ({detail})")
+
+
 def _use_wal(conn: sqlite3.Connection) -> None:
     """Switch a new file to WAL. The switch needs a moment alone with the file and, unlike
     other statements, does not wait on busy_timeout, so retry while others open it too."""
@@ -137,25 +116,6 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def _attempt(row: Sequence[Any]) -> Attempt:
-    return Attempt(
-        id=row[0],
-        prompt_id=row[1],
-        category=row[2],
-        title=row[3],
-        started_at=from_db(row[4]),
-        submitted_at=from_db(row[5]),
-        duration_seconds=row[6],
-        answer=row[7],
-        hints_used=row[8],
-        score=row[9],
-        verdict=row[10],
-        grader_version=row[11],
-        content_hash=row[12],
-        result_json=row[13],
-    )
-
-
 class HistoryStore:
     """Attempts, drafts, scheduling and settings in one SQLite file. Safe to share across
     threads (calls are serialised) and across processes (SQLite locking)."""
@@ -164,6 +124,7 @@ class HistoryStore:
         self._conn = conn
         self.path = path
         self.recovered_from: Path | None = None  # where a damaged file was moved by recover=True
+        self.recovery: Recovery | None = None  # what recover=True saved from it
         self._lock = threading.RLock()
 
     # -- opening and closing ---------------------------------------------------------------
@@ -172,8 +133,9 @@ class HistoryStore:
     def open(cls, path: Path | None = None, *, recover: bool = False) -> HistoryStore:
         """Open (creating the folder and file) the history at ``path`` or the default place.
 
-        A damaged or foreign file raises ``CorruptHistoryError``; with ``recover=True`` it is
-        moved aside to ``*.corrupt-<time>`` instead, and a fresh history is started.
+        A damaged or foreign file raises ``CorruptHistoryError`` (and is never written to);
+        with ``recover=True`` every readable row is copied into a fresh file, which takes its
+        place, and the damaged file is kept beside it as ``*.corrupt-<time>``.
         """
         path = Path(path) if path is not None else locations.history_path()
         try:
@@ -181,14 +143,15 @@ class HistoryStore:
         except CorruptHistoryError:
             if not recover:
                 raise
-            moved = move_aside(path)
+            recovery = salvage.recover(path)
         store = cls._open(path)
-        store.recovered_from = moved
+        store.recovered_from = recovery.moved_to
+        store.recovery = recovery
         return store
 
     @classmethod
     def _open(cls, path: Path) -> HistoryStore:
-        _ensure_folder(path.parent)
+        ensure_folder(path.parent)
         if path.is_dir():
             raise HistoryError(
                 f"{path}: is a folder, not a history file; move it away or set DESIGNPREP_HOME",
@@ -198,13 +161,17 @@ class HistoryStore:
             raise unwritable(path, "the folder is read-only")
         conn: sqlite3.Connection | None = None
         try:
+            create_private(path)
             conn = sqlite3.connect(
                 path,
                 timeout=BUSY_TIMEOUT_SECONDS,
                 isolation_level=None,  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
                 check_same_thread=False,  # the TUI saves drafts from worker threads
             )
+            # text that is not UTF-8 (damage) reaches the row check instead of failing the query
+            conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
             _check_identity(conn, path)
+            _check_pages(conn, path)
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             schema.migrate(conn)
@@ -309,6 +276,9 @@ class HistoryStore:
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, a: Attempt) -> int | None:
+        reason = problem(a)
+        if reason is not None:  # every row written passes the check every reader applies
+            raise HistoryError(f"the attempt at '{a.prompt_id}' cannot be stored: {reason}")
         cur = conn.execute(
             "INSERT INTO attempts (uid, prompt_id, category, title, started_at, submitted_at, "
             "duration_seconds, answer, hints_used, score, verdict, grader_version, content_hash, "
@@ -496,7 +466,7 @@ class HistoryStore:
                     mean_score=mean,
                     best_score=best,
                     trend=_trend(recent.get(category, [])),
-                    last_at=from_db(last) if last else None,
+                    last_at=_maybe_time(last),
                 )
             )
         return out
@@ -524,6 +494,13 @@ class HistoryStore:
     def set_setting(self, key: str, value: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+
+def _maybe_time(text: Any) -> datetime | None:
+    try:
+        return from_db(text) if text else None
+    except (TypeError, ValueError, OverflowError):
+        return None  # a damaged row's time: shown as never rather than failing the table
 
 
 def _now() -> datetime:

@@ -1,21 +1,28 @@
 """Export and import of attempts: JSON and CSV round-trip; Markdown is for reading.
 
-Exports are streamed (any history size); times are UTC ISO 8601. Imports are validated
-record by record and report the first problem as ``FILE: attempt N: ...``.
+Exports are streamed (any history size); times are UTC ISO 8601; CSV goes through the
+csv module both ways (files opened with ``newline=''``), so any text survives a round trip.
+A damaged row (see validate.py) is left out of JSON and CSV, which must read back. Imports
+check every record with the store's own row check and reject each bad one as
+``FILE:LINE: attempt N: why``, keeping the rest.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import math
+import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from designprep.history.models import Attempt
 from designprep.history.timeutil import to_db, utc
+from designprep.history.validate import problem
 
 FORMAT_NAME = "designprep-history"
 FORMAT_VERSION = 1
@@ -74,18 +81,23 @@ def write_json(attempts: Iterable[Attempt], out: TextIO, exported_at: datetime) 
     )
     n = 0
     for a in attempts:
+        if a.damaged:
+            continue
         out.write(("," if n else "") + "\n    ")
-        out.write(json.dumps(attempt_record(a), ensure_ascii=False))
+        out.write(json.dumps(attempt_record(a), ensure_ascii=False, allow_nan=False))
         n += 1
     out.write("\n  ]\n}\n" if n else "]\n}\n")
     return n
 
 
 def write_csv(attempts: Iterable[Attempt], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=[*FIELDS, "result_json"], lineterminator="\n")
+    # the default dialect ends rows with \r\n, so it quotes every field holding \r or \n
+    writer = csv.DictWriter(out, fieldnames=[*FIELDS, "result_json"])
     writer.writeheader()
     n = 0
     for a in attempts:
+        if a.damaged:
+            continue
         writer.writerow(attempt_record(a, result_as_text=True))
         n += 1
     return n
@@ -123,6 +135,8 @@ def _markdown_section(n: int, a: Attempt) -> str:
         *("> " + line if line else ">" for line in a.answer.strip().splitlines()),
         "",
     ]
+    if a.damaged:
+        return "\n".join([*lines, f"Damaged in the history file: {a.damaged}.", ""])
     data = json.loads(a.result_json)
     missed = [
         p.get("text", p.get("id"))
@@ -151,9 +165,19 @@ def _cell(text: str) -> str:
 
 
 def read_attempts(path: Path) -> list[Attempt]:
-    """Attempts from a JSON or CSV export (told apart by content, not by name)."""
+    """Attempts from a JSON or CSV export; the first bad record fails the whole file."""
+    attempts, rejected = read_import(path)
+    if rejected:
+        raise TransferError(rejected[0])
+    return attempts
+
+
+def read_import(path: Path) -> tuple[list[Attempt], list[str]]:
+    """(sound attempts, one message per rejected record) from a JSON or CSV export, told
+    apart by content, not by name. A file that is not an export at all raises."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            text = fh.read()
     except FileNotFoundError:
         raise TransferError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -162,19 +186,41 @@ def read_attempts(path: Path) -> list[Attempt]:
         raise TransferError(f"{path}: not UTF-8 text (is it a designprep export?)") from None
     except OSError as exc:
         raise TransferError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    stripped = text.lstrip()
-    if stripped.startswith(("{", "[")):
-        records = list(_json_records(path, text))
+    if text.lstrip().startswith(("{", "[")):
+        records = _json_records(path, text)
     else:
-        records = list(_csv_records(path, text))
-    return [_attempt(path, n, record) for n, record in enumerate(records, start=1)]
+        records = _csv_records(path, text)
+    attempts: list[Attempt] = []
+    rejected: list[str] = []
+    for n, (line, record) in enumerate(records, start=1):
+        try:
+            attempt = _attempt(record)
+            reason = problem(attempt)
+        except ValueError as exc:
+            reason = str(exc)
+        if reason is None:
+            attempts.append(attempt)
+        else:
+            rejected.append(f"{path}:{line}: attempt {n}: {reason}")
+    return attempts, rejected
 
 
-def _json_records(path: Path, text: str) -> Iterator[dict[str, Any]]:
+def _int(token: str) -> int | float:
+    # a number too long for int() would fail the whole file; as inf it fails only its record
+    return int(token) if len(token) <= 100 else math.inf
+
+
+_DECODER = json.JSONDecoder(parse_int=_int)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_records(path: Path, text: str) -> list[tuple[int, Any]]:
     try:
-        data = json.loads(text)
+        data = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise TransferError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):
+        raise TransferError(f"{path}: not valid JSON (nested too deep)") from None
     if isinstance(data, dict):
         if data.get("format") != FORMAT_NAME:
             raise TransferError(
@@ -188,66 +234,103 @@ def _json_records(path: Path, text: str) -> Iterator[dict[str, Any]]:
         data = data.get("attempts")
     if not isinstance(data, list):
         raise TransferError(f"{path}: expected a list of attempts")
-    for n, item in enumerate(data, start=1):
-        if not isinstance(item, dict):
-            raise TransferError(f"{path}: attempt {n}: must be a JSON object")
-        yield item
+    return list(zip(_item_lines(text), data, strict=True))
 
 
-def _csv_records(path: Path, text: str) -> Iterator[dict[str, Any]]:
+def _item_lines(text: str) -> list[int]:
+    """The line each item of the attempts list starts on (the text is valid JSON)."""
+
+    def skip(i: int) -> int:
+        match = _SPACE.match(text, i)
+        return match.end() if match else i
+
+    i = skip(0)
+    if text[i] == "{":  # walk the keys to the value of the last "attempts" (as json does)
+        i, start = skip(i + 1), 0
+        while text[i] != "}":
+            key, i = _DECODER.raw_decode(text, i)
+            i = skip(skip(i) + 1)
+            start = i if key == "attempts" else start
+            i = skip(_DECODER.raw_decode(text, i)[1])
+            i = skip(i + 1) if text[i] == "," else i
+        i = start
+    starts: list[int] = []
+    i = skip(i + 1)
+    while text[i] != "]":
+        starts.append(i)
+        i = skip(_DECODER.raw_decode(text, i)[1])
+        i = skip(i + 1) if text[i] == "," else i
+    lines, line, counted = [], 1, 0
+    for start in starts:
+        line += text.count("\n", counted, start)
+        counted = start
+        lines.append(line)
+    return lines
+
+
+def _csv_records(path: Path, text: str) -> list[tuple[int, Any]]:
     csv.field_size_limit(sys.maxsize)  # answers and results are long
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [f for f in (*FIELDS, "result_json") if f not in (reader.fieldnames or [])]
     if missing:
         raise TransferError(
             f"{path}: not a designprep CSV export (missing column(s): {', '.join(missing)})"
         )
-    yield from reader
+    records = []
+    line = reader.line_num + 1
+    try:
+        for record in reader:
+            records.append((line, record))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise TransferError(f"{path}:{line}: not valid CSV ({exc})") from None
+    return records
 
 
-def _attempt(path: Path, n: int, record: dict[str, Any]) -> Attempt:
-    where = f"{path}: attempt {n}"
+def _attempt(record: Any) -> Attempt:
+    """An attempt from one record; ValueError says what is wrong with it."""
+    if not isinstance(record, dict):
+        raise ValueError("must be a JSON object")
 
     def field(name: str) -> Any:
         if name not in record or record[name] is None:
-            raise TransferError(f"{where}: missing field '{name}'")
+            raise ValueError(f"missing field '{name}'")
         return record[name]
 
     def text(name: str) -> str:
         value = field(name)
         if not isinstance(value, str):
-            raise TransferError(f"{where}: '{name}' must be text")
+            raise ValueError(f"'{name}' must be text")
         return value
 
     def number(name: str, kind: type[int] | type[float]) -> Any:
         value = field(name)
         try:
+            if isinstance(value, bool):
+                raise TypeError
             return kind(value) if kind is float else int(str(value))
-        except (TypeError, ValueError):
-            raise TransferError(f"{where}: '{name}' must be a number, not {value!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"'{name}' must be a number, not {str(value)[:40]!r}") from None
 
     def when(name: str) -> datetime:
         value = text(name)
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise TransferError(f"{where}: '{name}' is not an ISO date-time: {value!r}") from None
+            raise ValueError(f"'{name}' is not an ISO date-time: {value[:40]!r}") from None
         if parsed.tzinfo is None:
-            raise TransferError(f"{where}: '{name}' needs a time zone (exports use UTC)")
-        return utc(parsed)
+            raise ValueError(f"'{name}' needs a time zone (exports use UTC)")
+        try:
+            return utc(parsed)
+        except OverflowError:
+            raise ValueError(f"'{name}' is out of range: {value[:40]!r}") from None
 
-    if "result" in record and isinstance(record["result"], dict):
+    if "result" in record:
+        if not isinstance(record["result"], dict):
+            raise ValueError("'result' must be a JSON object")
         result_json = json.dumps(record["result"], ensure_ascii=False)
     else:
         result_json = text("result_json")
-        try:
-            if not isinstance(json.loads(result_json), dict):
-                raise ValueError
-        except ValueError:
-            raise TransferError(f"{where}: 'result_json' is not a JSON object") from None
-    score = number("score", int)
-    if not 0 <= score <= 100:
-        raise TransferError(f"{where}: 'score' must be 0-100, not {score}")
     return Attempt(
         id=0,
         prompt_id=text("prompt_id"),
@@ -258,7 +341,7 @@ def _attempt(path: Path, n: int, record: dict[str, Any]) -> Attempt:
         duration_seconds=number("duration_seconds", float),
         answer=text("answer"),
         hints_used=number("hints_used", int),
-        score=score,
+        score=number("score", int),
         verdict=text("verdict"),
         grader_version=text("grader_version"),
         content_hash=text("content_hash"),
