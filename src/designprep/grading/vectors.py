@@ -50,6 +50,7 @@ class TfidfSpace:
             [math.log((1 + n) / (1 + df[t])) + 1 for t in sorted(df)], dtype=np.float64
         )
         self.matrix = np.zeros((n, len(self.vocabulary)))
+        self._by_term: np.ndarray | None = None
         for row, c in enumerate(counts):
             cols, vals = self._weights(c)
             self.matrix[row, cols] = vals
@@ -73,16 +74,15 @@ class TfidfSpace:
     def similarities_many(self, queries: Sequence[Sequence[str]]) -> np.ndarray:
         """Cosines of each query with every fitted document: queries x documents.
 
-        One matrix product over the columns the queries use, instead of one per query.
+        Each query is a short vector over a few hundred of the terms, so it is multiplied
+        with just those rows of the term-major matrix (a big product of mostly zeros is
+        slower, and BLAS threads make it slower still on a busy machine).
         """
-        weights = [self._weights(Counter(q)) for q in queries]
-        used = sorted({int(c) for cols, _ in weights for c in cols})
-        if not used:
-            return np.zeros((len(queries), self.matrix.shape[0]))
-        at = {c: i for i, c in enumerate(used)}
-        q = np.zeros((len(queries), len(used)))
-        for row, (cols, vals) in enumerate(weights):
+        if self._by_term is None:
+            self._by_term = np.ascontiguousarray(self.matrix.T)  # a row per term
+        out = np.zeros((len(queries), self.matrix.shape[0]))
+        for row, q in enumerate(queries):
+            cols, vals = self._weights(Counter(q))
             if len(cols):
-                q[row, [at[int(c)] for c in cols]] = vals
-        result: np.ndarray = q @ self.matrix[:, used].T
-        return result
+                out[row] = vals @ self._by_term[cols]
+        return out
