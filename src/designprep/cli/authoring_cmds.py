@@ -250,6 +250,10 @@ def draft_rubric(
         words = term.split()
         if words[0] in STOPWORDS or words[-1] in STOPWORDS:
             continue  # "the cache", "cache in": not terms
+        if len(words) > 1 and not re.search(
+            r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", model_answer.lower()
+        ):
+            continue  # the vectoriser skipped a number between them: "giving [3.5] trillion"
         stems = {stem(w) for w in words}
         if stems & seen_words:
             continue  # "links" after "link", "store" after "feature store"
