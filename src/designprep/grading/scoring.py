@@ -104,21 +104,24 @@ def compose(
     x relevance
     - flag_penalty, at most ``cap``, - hint_penalty, rounded and clamped to 0-100.
     """
-    coverage = sum(c.points for c in components) / 100  # below 0 when decisions are wrong
-    curved = mapping(coverage * depth * substance)
-    factor = relevance.factor if relevance else 1.0
+    # Every factor is rounded as it is printed before the next step uses it, so the printed
+    # arithmetic reproduces the score exactly (no hidden digits tip a .5 the other way).
+    coverage = round(sum(c.points for c in components) / 100, 4)  # < 0 when decisions are wrong
+    depth, substance = round(depth, 3), round(substance, 3)
+    curved = round(mapping(coverage * depth * substance), 2)
+    factor = round(relevance.factor if relevance else 1.0, 3)
     after = curved * factor - flag_penalty
     if cap is not None:
         after = min(after, cap)
     score = round(min(100.0, max(0.0, after - hint_penalty)))
     return Breakdown(
         components=tuple(components),
-        coverage=round(coverage, 4),
-        depth=round(depth, 3),
-        substance=round(substance, 3),
-        relevance=round(factor, 3),
+        coverage=coverage,
+        depth=depth,
+        substance=substance,
+        relevance=factor,
         closest_prompt=relevance.closest if relevance else "",
-        curved=round(curved, 2),
+        curved=curved,
         red_flag_penalty=flag_penalty,
         hint_penalty=hint_penalty,
         score=score,
