@@ -1,7 +1,8 @@
 """End to end: the installed ``designprep`` console script in a real terminal (tmux).
 
 Types an answer, submits it, reads the result from the screen, quits with exit code 0;
-and kills the app with SIGKILL while typing, to check the draft comes back.
+kills the app with SIGKILL while typing, to check the draft comes back; and buys a hint
+in an 80x24 terminal and reads it on the screen.
 Skipped where tmux is not installed.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from designprep.bank import load_bank
 from tests.conftest import designprep_exe
 
 pytestmark = pytest.mark.skipif(
@@ -35,8 +37,8 @@ ANSWER = (
 
 
 class Terminal:
-    """A tmux server of our own (its own socket), 120x40, running one command. Each start
-    gets a fresh server: a server being killed may still hold the previous socket."""
+    """A tmux server of our own (its own socket), 120x40 unless told, running one command.
+    Each start gets a fresh server: a server being killed may still hold the previous socket."""
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -49,14 +51,15 @@ class Terminal:
         )
         return proc.stdout
 
-    def start(self, command: str, home: Path, rc_file: Path) -> None:
+    def start(self, command: str, home: Path, rc_file: Path, size: str = "120x40") -> None:
         self.starts += 1
         self.socket = f"{self.name}-{self.starts}"
         script = (
             f"export DESIGNPREP_HOME={shlex.quote(str(home))}; unset DESIGNPREP_BANK; "
             f"{command}; echo $? > {shlex.quote(str(rc_file))}; sleep 30"
         )
-        self.tmux("new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", script)
+        width, height = size.split("x")
+        self.tmux("new-session", "-d", "-s", "e2e", "-x", width, "-y", height, script)
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "e2e")
@@ -168,6 +171,27 @@ def test_draft_survives_kill_9(terminal: Terminal, tmp_path: Path) -> None:
     terminal.keys("Escape")
     terminal.wait_for(lambda s: "Leave without submitting?" in s, "the leave question")
     terminal.keys("x")
+    terminal.wait_for(lambda s: "Browse" in s, "the browse screen")
+    terminal.keys("q")
+    assert wait_file(rc_file) == "0"
+
+
+def left_pane(screen: str) -> str:
+    """The text of the left pane (between the first two '│' of each row), whitespace collapsed."""
+    rows = [row.split("│")[1] for row in screen.splitlines() if row.count("│") >= 2]
+    return " ".join(" ".join(rows).replace("▌", " ").split())
+
+
+def test_a_paid_hint_is_readable_at_80x24(terminal: Terminal, tmp_path: Path) -> None:
+    hint = load_bank().prompts["mlops-healthcare"].hints[0]
+    home, rc_file = tmp_path / "home", tmp_path / "rc"
+    terminal.start(shlex.quote(designprep_exe()), home, rc_file, size="80x24")
+    open_healthcare_prompt(terminal)
+    terminal.keys("C-g")
+    terminal.wait_for(lambda s: "Reveal hint 1 of" in s, "the hint's price")
+    terminal.keys("y")
+    terminal.wait_for(lambda s: f"1. {hint}" in left_pane(s), "the hint on screen", timeout=10)
+    terminal.keys("Escape")
     terminal.wait_for(lambda s: "Browse" in s, "the browse screen")
     terminal.keys("q")
     assert wait_file(rc_file) == "0"

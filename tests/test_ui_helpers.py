@@ -5,6 +5,7 @@ No tests here; the Pilot, snapshot and filter tests import from this module.
 
 from __future__ import annotations
 
+import io
 import random
 import time
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from textual.widget import Widget
 
 from designprep.bank import Bank
 from designprep.grading import Grader
@@ -94,3 +97,22 @@ def save_attempt(
         started_at=at - timedelta(minutes=minutes),
         submitted_at=at,
     )
+
+
+def screen_lines(app: DesignPrepApp) -> list[str]:
+    """The text the terminal shows now, one string per row (as a screenshot would draw it)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True)
+    # the same render as App.export_screenshot, read as text instead of SVG
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text().splitlines()
+
+
+def text_in(app: DesignPrepApp, widget: Widget) -> str:
+    """The text shown inside a widget's content area, whitespace collapsed: what can be read
+    there now without scrolling."""
+    region = widget.scrollable_content_region
+    rows = screen_lines(app)[region.y : region.bottom]
+    return " ".join(" ".join(row[region.x : region.right] for row in rows).split())

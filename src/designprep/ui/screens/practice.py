@@ -194,7 +194,8 @@ class PracticeScreen(Screen[Attempt | None]):
     def _hint_choice(self, choice: str | None) -> None:
         if choice == "reveal":
             self.hints_shown = min(len(self.prompt.hints), self.hints_shown + 1)
-            self.query_one("#prompt-pane", VerticalScroll).scroll_end(animate=False)
+            # paid for, so in sight: the prompt pane scrolls down to it
+            self.query(".hint").last().scroll_visible(animate=False)
 
     def action_help(self) -> None:
         self.dp.action_help()
