@@ -88,6 +88,7 @@ SampleKind = Literal[
     "vague",  # generic, says little that is specific to the prompt
     "negated",  # "we should not X, instead Y"
     "off-topic",  # answers another question
+    "naive",  # a first-instinct design that misses the problem's hard parts (no hire)
 ]
 SAMPLE_KINDS: tuple[str, ...] = SampleKind.__args__  # type: ignore[attr-defined]
 
