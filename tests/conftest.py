@@ -22,6 +22,9 @@ def _isolated_home(
 ) -> Path:
     home = tmp_path_factory.mktemp("designprep-home")
     monkeypatch.setenv("DESIGNPREP_HOME", str(home))
+    # One bank cache for the session, as one user's runs share it; tests of the cache
+    # itself point it elsewhere.
+    monkeypatch.setenv("DESIGNPREP_CACHE", str(tmp_path_factory.getbasetemp() / "bank-cache"))
     monkeypatch.delenv("DESIGNPREP_BANK", raising=False)
     return home
 

@@ -1,7 +1,8 @@
 """Every path designprep reads or writes, in one place.
 
-User data (history, drafts, settings) lives under the platform's user data dir;
-``DESIGNPREP_HOME`` overrides it (tests always set it). The bundled question bank and
+User data (history, drafts, settings) lives under the platform's user data dir, and the
+bank cache under its user cache dir; ``DESIGNPREP_HOME`` overrides both (tests always set
+it) and ``DESIGNPREP_CACHE`` the cache alone. The bundled question bank and
 rubrics sit inside the installed package, or at the top of a source checkout.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 APP_NAME = "designprep"
 HOME_ENV = "DESIGNPREP_HOME"
+CACHE_ENV = "DESIGNPREP_CACHE"
 BANK_ENV = "DESIGNPREP_BANK"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,6 +27,19 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Where derived data that can always be rebuilt lives (not created here)."""
+    cache = os.environ.get(CACHE_ENV)
+    if cache:
+        return Path(cache).expanduser()
+    override = os.environ.get(HOME_ENV)
+    if override:
+        return Path(override).expanduser() / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def history_path() -> Path:

@@ -26,10 +26,10 @@ def run_app(args: argparse.Namespace) -> int:
     except HistoryError as exc:
         raise UserError(str(exc)) from None
 
-    from designprep.grading import Grader
+    from designprep.prepared import grader_for
     from designprep.ui.app import DesignPrepApp
 
-    app = DesignPrepApp(bank, Grader(bank), store)
+    app = DesignPrepApp(bank, grader_for(bank), store)
     with store:
         app.run()
     return app.return_code or 0  # Textual sets 1 if the app stopped on an error

@@ -11,10 +11,12 @@ from typing import Any
 
 from designprep.bank import DIFFICULTIES, Bank, Prompt, Rubric, UnknownPromptError
 from designprep.bank.problems import display_path
+from designprep.bank.visible import visible
 from designprep.bank.yaml_source import read_yaml
 from designprep.cli.common import UserError, add_bank_option, load, print_json
-from designprep.grading import Grader, GradeResult
+from designprep.grading import GradeResult
 from designprep.grading.engine import UnusablePhrase
+from designprep.prepared import grader_for
 
 MODEL_ANSWER_MIN = 85
 SAMPLE_TOLERANCE = 15
@@ -106,7 +108,7 @@ def run_list(args: argparse.Namespace) -> int:
     for p in prompts:
         print(
             f"{p.id:<{width}}  {p.category:<17} {p.difficulty:<6} "
-            f"{p.time_limit_minutes:>3} min  {p.title}"
+            f"{p.time_limit_minutes:>3} min  {visible(p.title, one_line=True)}"
         )
     print(f"\n{len(prompts)} prompt(s)")
     return 0
@@ -125,22 +127,22 @@ def run_show(args: argparse.Namespace) -> int:
             data.pop("samples")
         print_json(data)
         return 0
-    print(f"{prompt.title}\n")
+    print(f"{visible(prompt.title, one_line=True)}\n")
     print(
         f"{prompt.category} · {prompt.difficulty} · {prompt.time_limit_minutes} min · "
         f"{', '.join(prompt.tags)}\n"
     )
-    print(prompt.prompt.strip())
+    print(visible(prompt.prompt.strip()))
     if prompt.hints:
         print(f"\n{len(prompt.hints)} hint(s) available (-{prompt.hint_penalty} points each)")
     if args.model_answer:
         print("\nModel answer\n")
-        print(textwrap.indent(prompt.model_answer.strip(), "  "))
+        print(textwrap.indent(visible(prompt.model_answer.strip()), "  "))
     return 0
 
 
 def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
-    grader = Grader(bank)
+    grader = grader_for(bank)
     report = []
     for prompt in prompts:
         model = grader.grade(prompt, prompt.model_answer).score
@@ -289,12 +291,12 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"{mark} {r['id']:<{width}}  model {r['model_answer']:>3}   samples {samples}")
     print()
     for msg in warnings:
-        print(f"warning: {msg}")
+        print(f"warning: {visible(msg, one_line=True)}")
     if not args.strict:
         for msg in misses:
-            print(f"sample off: {msg}")
+            print(f"sample off: {visible(msg, one_line=True)}")
     for msg in problems:
-        print(f"error: {msg}")
+        print(f"error: {visible(msg, one_line=True)}")
     files = len(bank.prompt_files) + len(bank.rubric_files)
     print(
         f"{len(report)} prompt(s) self-tested, {files} file(s) loaded, "

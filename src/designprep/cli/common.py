@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from designprep import locations
-from designprep.bank import Bank, load_bank
+from designprep import locations, prepared
+from designprep.bank import Bank
 from designprep.grading import MAX_ANSWER_CHARS
 
 
@@ -36,7 +37,7 @@ def add_bank_option(parser: argparse.ArgumentParser) -> None:
 
 def load(args: argparse.Namespace, *, warn: bool = True) -> Bank:
     dirs = locations.extra_bank_dirs(getattr(args, "bank", []) + getattr(args, "bank_top", []))
-    bank = load_bank(dirs)
+    bank = prepared.load(dirs)  # from the bank cache when no file changed
     if warn:
         for problem in bank.problems:
             print(f"warning: skipped {problem}", file=sys.stderr)
@@ -69,13 +70,24 @@ def read_text_file(name: str, what: str = "answer") -> str:
         raise UserError(f"{where}: not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
+# json escapes C0 controls itself; DEL and C1 (one-byte escapes to some terminals) and lone
+# surrogates (unprintable) only with ensure_ascii, which would escape every accent too
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON as UTF-8 text that is safe to print: the same data, escaped where it must be."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def print_jsonl(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
+    sys.stdout.flush()  # a batch's reader sees each result as it is graded
 
 
 def path_arg(value: str) -> Path:

@@ -17,7 +17,8 @@ from designprep.cli.common import (
     read_text_file,
 )
 from designprep.cli.report import render, use_colour
-from designprep.grading import AnswerError, Grader, GradeResult
+from designprep.grading import AnswerError, GradeResult
+from designprep.prepared import grader_for
 
 
 def register(sub: Any) -> None:
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     prompt = _prompt(bank, args.prompt_id)
     answer = args.answer if args.answer is not None else read_text_file(args.answer_file)
     try:
-        result = Grader(bank).grade(prompt, answer, hints_used=args.hints_used)
+        result = grader_for(bank).grade(prompt, answer, hints_used=args.hints_used)
     except AnswerError as exc:
         raise UserError(str(exc)) from None
     if not args.no_save:
@@ -106,7 +107,7 @@ def _prompt(bank: Bank, prompt_id: str) -> Prompt:
 
 def _run_batch(args: argparse.Namespace) -> int:
     bank = load(args)
-    grader = Grader(bank)
+    grader = grader_for(bank)
     text = read_text_file(args.batch, what="batch")
     failed = 0
     for n, line in enumerate(text.splitlines(), start=1):

@@ -228,6 +228,22 @@ class Grader:
             self._indexes[key] = PromptIndex(prompt, self.bank.rubrics_for(prompt), self.idf)
         return self._indexes[key]
 
+    @property
+    def topics(self) -> TopicModel:
+        if self._topics is None:
+            self._topics = TopicModel(list(self.bank.prompts.values()), self.bank.rubrics)
+        return self._topics
+
+    def prepare(self) -> Grader:
+        """Derive the bank-wide statistics now (word weights, topic model), e.g. to cache them."""
+        _ = self.idf, self.topics
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Per-prompt indexes are large (character n-gram matrices) and cheap to rebuild
+        # for the one prompt a run grades: they are never pickled.
+        return {**self.__dict__, "_indexes": {}}
+
     def warm_up(self) -> None:
         """Build the shared indexes ahead of the first grading."""
         for prompt in list(self.bank.prompts.values())[:1]:
@@ -236,9 +252,7 @@ class Grader:
     def grade(self, prompt: Prompt | str, answer: str, hints_used: int = 0) -> GradeResult:
         if isinstance(prompt, str):
             prompt = self.bank.prompt(prompt)
-        if self._topics is None:
-            self._topics = TopicModel(list(self.bank.prompts.values()), self.bank.rubrics)
-        topics = self._topics
+        topics = self.topics
         return grade_with_index(
             self.index(prompt),
             answer,
