@@ -7,18 +7,38 @@ but scrolled out of sight, or a column pushed off the edge, passes a test of sta
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
-from designprep.bank import Bank
+from designprep.bank import Bank, LoadProblem
 from designprep.grading import Grader
 from designprep.history import HistoryStore
+from designprep.ui.screens.browse import BrowseScreen
+from designprep.ui.screens.help import HelpScreen
+from designprep.ui.screens.history import HistoryScreen
 from designprep.ui.screens.practice import PracticeScreen
-from tests.test_ui_helpers import make_app, store, text_in, utc_zone
+from designprep.ui.screens.problems import ProblemsScreen
+from designprep.ui.screens.results import ResultsScreen
+from tests.test_ui_helpers import (
+    GOOD_ANSWER,
+    T0,
+    history_of_three,
+    make_app,
+    store,
+    text_in,
+    utc_zone,
+)
 
 __all__ = ["store", "utc_zone"]  # fixtures used by name below
 
 SIZES = [(120, 40), (80, 24)]
+SMALL = (80, 24)
 # A prompt longer than the pane at either size, as every real prompt is at 80x24.
 LONG_PROMPT = "\n\n".join(
     f"Constraint {i}: " + "the service must stay inside the hospital network at all times. " * 3
@@ -51,3 +71,149 @@ async def test_a_paid_hint_is_on_screen(
             assert pane.scrollable_content_region.contains_region(box.region)
             assert text_in(app, box) == f"{n}. {hint}"
         assert app.focused is practice.query_one("#answer")  # typing goes on where it was
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def assert_every_key_shown(pilot: Pilot[Any]) -> None:
+    """Each key of the footer can be read whole: none is cut off at the right edge."""
+    footer = pilot.app.screen.query_one(Footer)
+    shown = text_in(pilot.app, footer)  # type: ignore[arg-type]
+    keys = [collapse(f"{k.key_display} {k.description}") for k in footer.query(FooterKey)]
+    assert keys
+    for key in keys:
+        assert key in shown, (key, shown)
+
+
+def problems() -> list[LoadProblem]:
+    return [
+        LoadProblem(Path("my-bank/mlops/broken.yaml"), 7, "time_limit_minutes", "must be > 0"),
+        LoadProblem(
+            Path("my-bank/rubrics/typo.yaml"),
+            3,
+            "points[0].evidense",
+            "unknown field (check the spelling; the fields allowed here are id, text, "
+            "evidence, requires_any, weight, contradicted_by)",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+async def test_browse_keeps_the_columns_that_matter_and_every_key(
+    size: tuple[int, int], tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    history_of_three(tiny_bank, tiny_grader, store)
+    bank = replace(tiny_bank, problems=problems())  # the problems key too
+    app = make_app(bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen)
+        table = browse.query_one("#prompts")
+        header = text_in(app, table).split(" Choose ")[0]
+        for column in ("Prompt", "Best", "Tries", "Due"):
+            assert column in header.split(), header
+        assert table.scrollable_content_region.height - 1 >= 8  # rows the table can show
+        assert_every_key_shown(pilot)
+        await pilot.press("c")  # a filter is active: the footer adds its clear key
+        await settle(pilot)
+        assert_every_key_shown(pilot)
+
+
+async def test_history_at_80x24_shows_whole_scores(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    history_of_three(tiny_bank, tiny_grader, store)
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        rows = text_in(app, screen.query_one("#attempts"))
+        for attempt in store.attempts():
+            assert f"{attempt.score} {attempt.verdict}" in rows, rows
+        assert_every_key_shown(pilot)
+        categories = screen.query_one("#categories")
+        categories.focus()  # tab reaches it; the screen scrolls it into sight
+        await settle(pilot)
+        shown = text_in(app, categories)
+        for column in ("Category", "Tries", "Mean", "Best", "Trend"):
+            assert column in shown, shown
+
+
+async def test_help_fits_at_80x24(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("#help")
+        assert app.screen.region.contains_region(box.region)
+        assert "Keys of the screen you came from are listed first." in text_in(app, box)
+        assert_every_key_shown(pilot)
+
+
+async def test_problems_at_80x24_reads_whole_messages(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    bank = replace(tiny_bank, problems=problems())
+    app = make_app(bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        shown = text_in(app, app.screen.query_one("#problems"))
+        for p in bank.problems:
+            assert collapse(p.message) in shown, shown
+        assert_every_key_shown(pilot)
+
+
+async def test_results_at_80x24_reads_the_summary_whole(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    prompt = tiny_bank.prompts["tracker-choice"]
+    result = tiny_grader.grade(prompt, GOOD_ANSWER, hints_used=2)
+    note = "the answer reads closer to another prompt of the bank than to this one"
+    attempt = store.save_attempt(
+        prompt=prompt,
+        content_hash=tiny_bank.content_hash(prompt),
+        answer=GOOD_ANSWER,
+        result=replace(result, notes=(note,)),
+        started_at=T0 - timedelta(minutes=9),
+        submitted_at=T0,
+    )
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.open_attempt(attempt)
+        await settle(pilot)
+        results = app.screen
+        assert isinstance(results, ResultsScreen)
+        summary = text_in(app, results.query_one("#verdict-box"))
+        assert results._tally() in summary, summary
+        assert results._meta() in summary, summary
+        assert_every_key_shown(pilot)
+
+
+async def test_practice_at_80x24_shows_every_key(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PracticeScreen)
+        assert_every_key_shown(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert_every_key_shown(pilot)

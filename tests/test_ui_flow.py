@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.command import CommandList
-from textual.widgets import DataTable, Digits, Input, Label, Select, Static, TextArea
+from textual.widgets import (
+    DataTable,
+    Digits,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TextArea,
+)
 
 from designprep.bank import Bank, LoadProblem, Prompt
 from designprep.grading import Grader, GradeResult
@@ -465,14 +474,11 @@ async def test_load_problems_are_shown_and_the_rest_works(
         await pilot.press("p")
         problems = app.screen
         assert isinstance(problems, ProblemsScreen)
-        table = problems.query_one("#problems", DataTable)
-        assert table.row_count == 1
-        row = [str(c) for c in table.get_row_at(0)]
-        assert row[0].endswith("broken.yaml") and row[1:] == [
-            "4",
-            "time_limit_minutes",
-            "must be > 0",
-        ]
+        listed = problems.query_one("#problems", OptionList)
+        assert listed.option_count == 1
+        where, what = str(listed.get_option_at_index(0).prompt).splitlines()
+        assert where.endswith("broken.yaml:4")
+        assert what == "time_limit_minutes: must be > 0"
         await pilot.press("escape")
         assert isinstance(app.screen, BrowseScreen)
         await pilot.press("enter")  # the good prompts still work

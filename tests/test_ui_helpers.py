@@ -116,3 +116,18 @@ def text_in(app: DesignPrepApp, widget: Widget) -> str:
     region = widget.scrollable_content_region
     rows = screen_lines(app)[region.y : region.bottom]
     return " ".join(" ".join(row[region.x : region.right] for row in rows).split())
+
+
+def history_of_three(bank: Bank, grader: Grader, store: HistoryStore) -> None:
+    save_attempt(bank, grader, store, "tracker-choice", WEAK_ANSWER, T0 - timedelta(days=9))
+    save_attempt(
+        bank,
+        grader,
+        store,
+        "url-short",
+        "Use base62 codes and a Redis cache.",
+        T0 - timedelta(days=5),
+    )
+    save_attempt(
+        bank, grader, store, "tracker-choice", GOOD_ANSWER, T0 - timedelta(days=1), hints=1
+    )

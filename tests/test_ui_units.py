@@ -150,6 +150,28 @@ async def test_prompt_table_draws_columns_and_cuts_long_cells() -> None:
         assert table.render_line(1).text.rstrip() == " A very …    87"
 
 
+async def test_prompt_table_too_narrow_drops_optional_columns_then_narrows_the_first() -> None:
+    columns = [Column("Title", 30), Column("Kind", 8, optional=True), Column("Best", 4, "right")]
+
+    class Narrow(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PromptTable(columns)
+
+        def on_mount(self) -> None:
+            table = self.query_one(PromptTable)
+            table.set_cells({"a": ("A title that is long enough to cut", "design", "87")})
+            table.show(["a"])
+
+    app = Narrow()
+    async with app.run_test(size=(30, 5)):
+        table = app.query_one(PromptTable)
+        lines = [table.render_line(y).text for y in range(2)]
+        assert lines == [" " + "Title".ljust(22) + "  Best ", " A title that is long …    87 "]
+    wide = Narrow()
+    async with wide.run_test(size=(60, 5)):  # room for every column
+        assert "Kind" in wide.query_one(PromptTable).render_line(0).text
+
+
 async def test_score_chart_draws_bars_in_verdict_colours() -> None:
     class Chart(App[None]):
         def compose(self) -> ComposeResult:

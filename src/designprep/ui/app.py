@@ -52,6 +52,10 @@ class DesignPrepApp(App[None]):
     MODES: ClassVar[dict[str, str | Callable[[], Screen]]] = {"browse": BrowseScreen}
     DEFAULT_MODE = "browse"
     COMMANDS = App.COMMANDS | {PromptCommands}
+    # Every screen gets -narrow under 100 columns and -short under 32 rows, for its .tcss
+    # to fit an 80x24 terminal. (No ClassVar: Textual's own annotation makes mypy refuse it.)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, show=False),

@@ -13,12 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from designprep.bank import DIFFICULTIES, Prompt
 from designprep.history import HistoryError, PromptProgress
 from designprep.ui.filtering import cycle, filter_prompts
 from designprep.ui.format import band, since_text, until_text
+from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.prompt_table import Column, PromptTable
 from designprep.ui.widgets.title_bar import TitleBar
 
@@ -30,9 +31,9 @@ _BAND_COLOUR = {"strong": "green", "hire": "green", "lean-no": "yellow", "no": "
 TITLE_WIDTH = 52
 COLUMNS = [
     Column("Prompt", TITLE_WIDTH),
-    Column("Category", 16),
+    Column("Category", 16, optional=True),  # the preview names both
     Column("Level", 6),
-    Column("Time", 6, "right"),
+    Column("Time", 6, "right", optional=True),
     Column("Best", 4, "right"),
     Column("Tries", 5, "right"),
     Column("Due", 5),
@@ -111,11 +112,18 @@ class BrowseScreen(Screen[None]):
                 # the filter box relayouts the screen per keystroke, and dozens of block
                 # widgets would make every keystroke pay for them.
                 yield Static("", id="preview-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).cursor_blink = self.dp.cursor_blink
         self.reload()
+
+    def on_resize(self) -> None:
+        # a short terminal (the app's -short class): filters on one line, without borders
+        short = self.has_class("-short")
+        self.query_one("#filter", Input).compact = short
+        for select in self.query(Select):
+            select.compact = short
 
     def on_screen_resume(self) -> None:
         if self.is_mounted and self._cells:

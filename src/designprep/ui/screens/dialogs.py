@@ -15,7 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
+
+from designprep.ui.widgets.key_footer import KeyFooter
 
 _CHOOSE = re.compile(r"^choose\('([a-z-]+)'\)$")
 
@@ -90,7 +92,7 @@ class ChoiceModal(ModalScreen[str | None]):
                         id=f"choice-{value}",
                         variant="primary" if value == self.DEFAULT_CHOICE else "default",
                     )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.DEFAULT_CHOICE:

@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from designprep.ui.widgets.key_footer import KeyFooter
 
 INTRO = (
     "designprep poses a system-design prompt, times you, and grades your answer offline "
@@ -31,6 +33,7 @@ class HelpScreen(ModalScreen[None]):
     }
     HelpScreen > #help {
         width: 84;
+        max-width: 100%;
         height: 90%;
         border: thick $primary 70%;
         background: $surface;
@@ -114,7 +117,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(INTRO, id="intro")
             for title, bindings in self._sections():
                 yield Static(self._table(title, bindings), classes="keys")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help").border_title = "Keys"

@@ -17,10 +17,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from designprep.history import Attempt, CategoryStats, HistoryError, MissedPoint
 from designprep.ui.format import band, clock_text, local_time
+from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.score_chart import ScoreChart
 from designprep.ui.widgets.title_bar import TitleBar
 
@@ -81,7 +82,7 @@ class HistoryScreen(Screen[None]):
                 yield ScoreChart("All categories", id="chart-all")
                 yield ScoreChart("", id="chart-category")
                 yield DataTable(id="categories", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         attempts = self.query_one("#attempts", DataTable)

@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, Static, TextArea
+from textual.widgets import Label, Markdown, Static, TextArea
 
 from designprep.bank import Prompt
 from designprep.grading import AnswerError, GradeResult, check_answer
@@ -26,6 +26,7 @@ from designprep.history import Attempt, HistoryError
 from designprep.ui.format import local_time, since_text, word_count, words_text
 from designprep.ui.screens.dialogs import HintModal, LeaveModal
 from designprep.ui.widgets.countdown import Countdown
+from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class PracticeScreen(Screen[Attempt | None]):
                     yield Label("", id="words")
                     yield Label("", id="grading-state")
                     yield Label("", id="draft-state")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#prompt-pane").border_title = "Prompt"

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import OptionList, Static
 
 from designprep.bank import LoadProblem
 from designprep.bank.problems import display_path
+from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.title_bar import TitleBar
 
 
@@ -26,6 +28,7 @@ class ProblemsScreen(Screen[None]):
         margin: 0 1;
         border: round $border;
     }
+
     """
     AUTO_FOCUS = "#problems"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -48,19 +51,22 @@ class ProblemsScreen(Screen[None]):
             "restart, or check it with 'designprep validate --bank DIR'.",
             id="explain",
         )
-        yield DataTable(id="problems", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#problems", DataTable)
-        table.add_columns("File", "Line", "Field", "Problem")
+        # a list, not a table: a long message wraps instead of running off the edge
+        options: list[Text | None] = []
         for p in self.problems:
-            table.add_row(
-                display_path(p.path),
-                "" if p.line is None else str(p.line),
-                p.field or "",
-                p.message,
-            )
+            options += [self._option(p), None]  # None: a rule between two problems
+        yield OptionList(*options[:-1], id="problems")
+        yield KeyFooter()
+
+    @staticmethod
+    def _option(problem: LoadProblem) -> Text:
+        where = display_path(problem.path) + ("" if problem.line is None else f":{problem.line}")
+        text = Text(where, style="bold")
+        text.append("\n")
+        if problem.field:
+            text.append(f"{problem.field}: ", style="italic")
+        text.append(problem.message)
+        return text
 
     def action_back(self) -> None:
         self.dismiss(None)

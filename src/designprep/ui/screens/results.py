@@ -19,7 +19,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import (
     Digits,
-    Footer,
     Label,
     OptionList,
     Static,
@@ -32,6 +31,7 @@ from designprep.history import Attempt
 from designprep.ui.format import band, clock_text, local_time, words_text
 from designprep.ui.widgets.answer_view import AnswerView
 from designprep.ui.widgets.breakdown import BreakdownList
+from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -100,7 +100,7 @@ class ResultsScreen(Screen[Choice]):
                 with TabPane("Follow-ups", id="follow-tab"), VerticalScroll():
                     yield Static(RichMarkdown(self._follow_ups()), id="follow-ups")
         yield Static("\n".join(r.breakdown.explain()), id="arithmetic", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#breakdown").border_title = "Breakdown"

@@ -3,11 +3,15 @@
 Filtering hands in a new list of row ids; nothing is re-measured or re-mounted, only the
 visible lines are drawn. So a keystroke over 1,000 prompts stays a few milliseconds,
 where rebuilding a DataTable measures every cell again.
+
+When the table is narrower than its columns (an 80-column terminal), optional columns are
+left out, right to left, and then the first column gives up width: the columns that
+matter stay on screen instead of being pushed off the right edge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -30,6 +34,10 @@ class Column:
     label: str
     width: int
     justify: str = "left"  # left | right
+    optional: bool = False  # left out when the table is too narrow for every column
+
+
+MIN_FIRST_WIDTH = 12
 
 
 class PromptTable(ScrollView, can_focus=True):
@@ -123,6 +131,7 @@ class PromptTable(ScrollView, can_focus=True):
         self._ids: list[str] = []
         self._strips: dict[tuple[str, int], Strip] = {}  # (row id, even) -> plain strip
         self._last_highlighted: str | None = None
+        self._layout = self._fit(self._row_width(self.columns))  # (cell index, width) shown
 
     # -- data --------------------------------------------------------------------------------
 
@@ -149,15 +158,31 @@ class PromptTable(ScrollView, can_focus=True):
         stays on its row if still shown, else goes to the first row."""
         keep = cursor_to if cursor_to in row_ids else self.highlighted
         self._ids = list(row_ids)
-        self.virtual_size = Size(self._row_width(), len(self._ids) + 1)
+        self._set_virtual_size()
         index = self._ids.index(keep) if keep in self._ids else 0
         self.set_reactive(PromptTable.cursor_row, index)
         self._scroll_to_cursor()
         self.refresh()
         self._announce()
 
-    def _row_width(self) -> int:
-        return sum(c.width + 2 for c in self.columns)
+    @staticmethod
+    def _row_width(columns: Iterable[Column]) -> int:
+        return sum(c.width + 2 for c in columns)
+
+    def _fit(self, width: int) -> list[tuple[int, int]]:
+        """(cell index, width) of each column shown in a table this wide."""
+        shown = dict(enumerate(self.columns))
+        for i in reversed(range(len(self.columns))):
+            if self._row_width(shown.values()) > width and self.columns[i].optional:
+                del shown[i]
+        over = max(0, self._row_width(shown.values()) - width)
+        return [
+            (i, max(min(MIN_FIRST_WIDTH, c.width), c.width - over) if i == 0 else c.width)
+            for i, c in shown.items()
+        ]
+
+    def _set_virtual_size(self) -> None:
+        self.virtual_size = Size(sum(w + 2 for _, w in self._layout), len(self._ids) + 1)
 
     def _announce(self) -> None:
         current = self.highlighted
@@ -210,18 +235,24 @@ class PromptTable(ScrollView, can_focus=True):
                 self.action_select()
 
     def on_resize(self) -> None:
+        layout = self._fit(self.scrollable_content_region.width)
+        if layout != self._layout:
+            self._layout = layout
+            self._strips.clear()
+            self._set_virtual_size()
         self._scroll_to_cursor()
 
     # -- drawing -----------------------------------------------------------------------------
 
     def _line(self, cells: Sequence[Cell]) -> Text:
         line = Text(no_wrap=True, end="")
-        for column, cell in zip(self.columns, cells, strict=False):
+        for index, width in self._layout:
+            cell = cells[index] if index < len(cells) else ""
             text = cell.copy() if isinstance(cell, Text) else Text(cell)
-            if text.cell_len > column.width:
-                text.truncate(column.width, overflow="ellipsis")
-            pad = " " * (column.width - text.cell_len)
-            if column.justify == "right":
+            if text.cell_len > width:
+                text.truncate(width, overflow="ellipsis")
+            pad = " " * (width - text.cell_len)
+            if self.columns[index].justify == "right":
                 line.append(" " + pad)
                 line.append_text(text)
                 line.append(" ")

@@ -27,12 +27,16 @@ class TitleBar(Horizontal):
         padding: 0 1;
         text-style: bold;
         width: auto;
-        max-width: 1fr;
+        max-width: 60%;  /* the slot on the right (the countdown) keeps its room */
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     TitleBar > #title-bar-subtitle {
         color: $foreground-muted;
         width: 1fr;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
