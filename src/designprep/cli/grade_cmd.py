@@ -18,6 +18,7 @@ from designprep.cli.common import (
 )
 from designprep.cli.report import render, use_colour
 from designprep.grading import AnswerError, GradeResult
+from designprep.grading.change import Change, compare
 from designprep.prepared import grader_for
 
 
@@ -71,13 +72,43 @@ def run(args: argparse.Namespace) -> int:
         result = grader_for(bank).grade(prompt, answer, hints_used=args.hints_used)
     except AnswerError as exc:
         raise UserError(str(exc)) from None
+    last = last_result(prompt.id)  # before saving: the attempt this one is a retry of
+    change = compare(last, result) if last is not None else None
     if not args.no_save:
         save_attempt(bank, prompt, answer, result)
     if args.json:
-        print_json(result.to_dict())
+        print_json(result.to_dict() | ({"change": change.to_dict()} if change else {}))
     else:
         print(render(result, prompt, model_answer=args.model_answer, colour=use_colour(sys.stdout)))
+        if change is not None:
+            print("\n".join(change_lines(change)))
     return 0
+
+
+def last_result(prompt_id: str) -> GradeResult | None:
+    """The grading of the latest attempt at ``prompt_id``, if history has a readable one."""
+    from designprep.history import HistoryError, HistoryStore
+
+    try:
+        with HistoryStore.open() as store:
+            attempts = store.attempts(prompt_id=prompt_id, limit=1)
+        if not attempts or attempts[0].damaged:
+            return None
+        return attempts[0].result
+    except (HistoryError, ValueError, KeyError, TypeError):
+        return None  # no history, or a row it cannot read: nothing to compare with
+
+
+def change_lines(change: Change) -> list[str]:
+    """'Since your last attempt': the score then and now, points gained and lost."""
+    lines = [f"\nSince your last attempt: {change.before} -> {change.after} ({change.delta:+d})"]
+    lines += [f"  gained  {text}" for text in change.gained]
+    lines += [f"  lost    {text}" for text in change.lost]
+    lines += [f"  red flag raised   {text}" for text in change.flags_raised]
+    lines += [f"  red flag cleared  {text}" for text in change.flags_cleared]
+    if len(lines) == 1:
+        lines.append("  the same points as last time")
+    return lines
 
 
 def save_attempt(bank: Bank, prompt: Prompt, answer: str, result: GradeResult) -> None:
