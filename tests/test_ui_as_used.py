@@ -6,6 +6,7 @@ but scrolled out of sight, or a column pushed off the edge, passes a test of sta
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ from tests.test_ui_helpers import (
     T0,
     history_of_three,
     make_app,
+    screen_lines,
     store,
     text_in,
     utc_zone,
@@ -217,3 +219,21 @@ async def test_practice_at_80x24_shows_every_key(
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert_every_key_shown(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+async def test_browse_due_column_says_when_the_preview_does(
+    size: tuple[int, int], tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    history_of_three(tiny_bank, tiny_grader, store)  # tracker-choice: due in a few days
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen)
+        assert browse.highlighted == "tracker-choice"
+        preview = text_in(app, browse.query_one("#preview"))
+        days = re.search(r"due in (\d+) days", preview)
+        assert days, preview
+        row = next(r for r in screen_lines(app) if "Choose experiment tracking" in r)
+        assert f"in {days.group(1)}d" in row, row

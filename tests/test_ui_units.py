@@ -13,6 +13,7 @@ from designprep.ui.format import (
     band,
     clock_text,
     countdown_text,
+    due_short,
     since_text,
     until_text,
     word_count,
@@ -82,6 +83,15 @@ def test_formatting() -> None:
     assert since_text(now - timedelta(days=3, hours=2), now) == "3 days ago"
     assert until_text(now + timedelta(hours=5), now) == "due in 5 hours"
     assert until_text(now - timedelta(hours=5), now) == "due now"
+    later = [timedelta(minutes=5), timedelta(hours=5), timedelta(days=3, hours=20)]
+    later += [timedelta(days=99), timedelta(days=130)]
+    assert [due_short(now + d, now) for d in later] == [
+        "in 5m",
+        "in 5h",
+        "in 3d",
+        "in 99d",
+        "in 4mo",
+    ]
 
 
 class TableApp(App[None]):

@@ -79,3 +79,15 @@ def until_text(then: datetime, now: datetime) -> str:
             n = int(seconds // size)
             return f"due in {n} {unit}{'s' if n != 1 else ''}"
     return "due in a minute"
+
+
+def due_short(then: datetime, now: datetime) -> str:
+    """'in 3d', 'in 5h', 'in 4mo': when a prompt is next due, for a narrow column (whole
+    units, as ``until_text`` counts them; months from 100 days on)."""
+    seconds = (then - now).total_seconds()
+    if seconds >= 100 * 86400:
+        return f"in {int(seconds // (30 * 86400))}mo"
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"in {int(seconds // size)}{unit}"
+    return "in 1m"

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Select, Static
 from designprep.bank import DIFFICULTIES, Prompt
 from designprep.history import HistoryError, PromptProgress
 from designprep.ui.filtering import cycle, filter_prompts
-from designprep.ui.format import band, since_text, until_text
+from designprep.ui.format import band, due_short, since_text, until_text
 from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.prompt_table import Column, PromptTable
 from designprep.ui.widgets.title_bar import TitleBar
@@ -36,7 +36,7 @@ COLUMNS = [
     Column("Time", 6, "right", optional=True),
     Column("Best", 4, "right"),
     Column("Tries", 5, "right"),
-    Column("Due", 5),
+    Column("Due", 6),
 ]
 
 
@@ -166,7 +166,10 @@ class BrowseScreen(Screen[None]):
         else:
             best = Text(str(progress.best_score), style=_BAND_COLOUR[band(progress.best_score)])
             tries = str(progress.attempts)
-            due = Text("● due", style="bold yellow") if progress.is_due else Text("")
+            if progress.is_due:
+                due = Text("● due", style="bold yellow")
+            else:  # as the preview says it, shorter
+                due = Text(due_short(progress.due_at, self.dp.clock()) if progress.due_at else "")
         title = prompt.title
         if len(title) > TITLE_WIDTH:
             title = title[: TITLE_WIDTH - 1] + "…"
