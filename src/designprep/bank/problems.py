@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from designprep.bank.visible import visible
+
 
 def display_path(path: Path) -> str:
     """A path relative to the working directory when that is shorter, else absolute."""
@@ -27,6 +29,7 @@ class LoadProblem:
         where = display_path(self.path)
         if self.line is not None:
             where += f":{self.line}"
-        return (
+        text = (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
+        return visible(text, one_line=True)  # it quotes file names and contents

@@ -79,6 +79,10 @@ def read_yaml(path: Path) -> YamlSource:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise SourceError(f"invalid YAML: {exc.problem or exc.context}", line) from exc
+    except yaml.reader.ReaderError as exc:  # its str() is several lines
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise SourceError(f"invalid YAML: character U+{char:04X}: {exc.reason}", line) from exc
     except yaml.YAMLError as exc:
         raise SourceError(f"invalid YAML: {exc}") from exc
     finally:

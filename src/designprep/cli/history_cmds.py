@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from designprep.bank import Prompt
+from designprep.bank.visible import visible
 from designprep.cli.common import UserError, add_bank_option, load, print_json
 from designprep.cli.report import render
 from designprep.history import (
@@ -236,8 +237,16 @@ def _summary(a: Attempt) -> dict[str, Any]:
     return {"id": a.id, **record, **({"damaged": a.damaged} if a.damaged else {})}
 
 
+def _one_line(text: str) -> str:
+    return visible(text, one_line=True)
+
+
 def _write_summary_csv(attempts: list[Attempt], out: TextIO) -> None:
-    rows = [_summary(a) for a in attempts]
+    # a listing to read (export is the backup): text fields shown as printed elsewhere
+    rows = [
+        {k: visible(v) if isinstance(v, str) else v for k, v in _summary(a).items()}
+        for a in attempts
+    ]
     fields = ["id", *(f for f in FIELDS if f != "answer"), "damaged"]
     writer = csv.DictWriter(out, fieldnames=fields)  # \r\n rows: \r in text is quoted
     writer.writeheader()
@@ -260,16 +269,18 @@ def _table(attempts: list[Attempt], total: int) -> str:
             "no attempts yet: grade an answer with 'designprep grade PROMPT_ID --answer-file FILE'"
         )
     id_w = max(len(str(a.id)) for a in attempts)
-    prompt_w = max(len("prompt"), *(len(a.prompt_id) for a in attempts))
-    verdict_w = max(len(a.verdict) for a in attempts)
+    prompt_ids = {a.id: _one_line(a.prompt_id) for a in attempts}
+    verdicts = {a.id: _one_line(a.verdict) for a in attempts}
+    prompt_w = max(len("prompt"), *(len(p) for p in prompt_ids.values()))
+    verdict_w = max(len(v) for v in verdicts.values())
     lines = [
         f"{'#':>{id_w}}  {'when':<16}  {'prompt':<{prompt_w}}  score  {'verdict':<{verdict_w}}"
         "     time  hints"
     ]
     for a in attempts:
         lines.append(
-            f"{a.id:>{id_w}}  {local_time(a.submitted_at):<16}  {a.prompt_id:<{prompt_w}}  "
-            f"{a.score:>5}  {a.verdict:<{verdict_w}}  {duration(a.duration_seconds):>7}  "
+            f"{a.id:>{id_w}}  {local_time(a.submitted_at):<16}  {prompt_ids[a.id]:<{prompt_w}}  "
+            f"{a.score:>5}  {verdicts[a.id]:<{verdict_w}}  {duration(a.duration_seconds):>7}  "
             f"{a.hints_used:>5}"
         )
     damaged = [a.id for a in attempts if a.damaged]
@@ -296,10 +307,14 @@ def _show_attempt(args: argparse.Namespace) -> int:
         return 0
     if args.csv:
         raise UserError("--csv lists attempts; use --json with --id")
+    answer = "\n".join("  " + line for line in visible(attempt.answer.strip()).split("\n"))
     if attempt.damaged:
-        print(f"Attempt #{attempt.id} · {attempt.prompt_id} · damaged: {attempt.damaged}\n")
+        print(
+            f"Attempt #{attempt.id} · {_one_line(attempt.prompt_id)} · "
+            f"damaged: {_one_line(attempt.damaged)}\n"
+        )
         print("Answer (as far as it can be read)\n")
-        print("\n".join("  " + line for line in attempt.answer.strip().splitlines()))
+        print(answer)
         return 0
     bank = load(args)
     current = bank.prompts.get(attempt.prompt_id)
@@ -315,10 +330,10 @@ def _show_attempt(args: argparse.Namespace) -> int:
     print(
         f"Attempt #{attempt.id} · {local_time(attempt.submitted_at)} · "
         f"{duration(attempt.duration_seconds)} · {attempt.hints_used} hint(s) · "
-        f"grader {attempt.grader_version or '?'}{note}\n"
+        f"grader {_one_line(attempt.grader_version) or '?'}{note}\n"
     )
     print("Answer\n")
-    print("\n".join("  " + line for line in attempt.answer.strip().splitlines()))
+    print(answer)
     print()
     print(render(attempt.result, as_graded))
     return 0
@@ -347,11 +362,11 @@ def run_stats(args: argparse.Namespace) -> int:
         print("Most-missed reasoning points: none yet")
         return 0
     print("Most-missed reasoning points")
-    where = [m.prompt_id or f"{m.rubric_id} ({m.prompts} prompts)" for m in missed]
+    where = [_one_line(m.prompt_id or f"{m.rubric_id} ({m.prompts} prompts)") for m in missed]
     where_w = max(len(w) for w in where)
     for m, w in zip(missed, where, strict=True):
         count = f"missed {m.missed_count:>3} of {m.attempts:<3}"
-        print(f"  {count}  {w:<{where_w}}  {m.point_text}")
+        print(f"  {count}  {w:<{where_w}}  {_one_line(m.point_text)}")
     return 0
 
 
@@ -381,7 +396,8 @@ def _missed_json(m: MissedPoint) -> dict[str, Any]:
 
 
 def _stats_table(categories: list[CategoryStats]) -> str:
-    cat_w = max([len("category"), *(len(c.category) for c in categories)])
+    names = {c.category: _one_line(c.category) for c in categories}
+    cat_w = max([len("category"), *(len(n) for n in names.values())])
     lines = [f"{'category':<{cat_w}}  prompts  attempts   mean  best   trend  last practised"]
     for c in categories:
         mean = "-" if c.mean_score is None else f"{c.mean_score:.1f}"
@@ -394,7 +410,7 @@ def _stats_table(categories: list[CategoryStats]) -> str:
         last = local_time(c.last_at) if c.last_at else "never"
         attempted = f"{c.attempted}/{c.prompts}"
         lines.append(
-            f"{c.category:<{cat_w}}  {attempted:>7}  {c.attempts:>8}  {mean:>5}  {best:>4}  "
+            f"{names[c.category]:<{cat_w}}  {attempted:>7}  {c.attempts:>8}  {mean:>5}  {best:>4}  "
             f"{trend:>6}  {last}"
         )
     return "\n".join(lines)
@@ -422,8 +438,8 @@ def run_next(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"{prompt.id} — {prompt.title}")
-    print(f"  why:   {pick.reason}: {pick.detail}")
+    print(f"{prompt.id} — {_one_line(prompt.title)}")
+    print(f"  why:   {pick.reason}: {_one_line(pick.detail)}")
     print(f"  start: designprep show {prompt.id}")
     return 0
 
@@ -495,7 +511,7 @@ def run_import(args: argparse.Namespace) -> int:
     with open_store() as store:
         result = store.import_attempts(attempts)
     for message in rejected:
-        print(f"designprep: rejected {message}", file=sys.stderr)
+        print(f"designprep: rejected {_one_line(message)}", file=sys.stderr)
     if args.json:
         counts = {"added": result.added, "skipped": result.skipped}
         print_json({**counts, "rejected": len(rejected)} if rejected else counts)

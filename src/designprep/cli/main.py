@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from designprep import __version__
+from designprep.bank.visible import visible
 from designprep.cli import (
     authoring_cmds,
     bank_cmds,
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(args)
         return int(args.func(args))
     except UserError as exc:
-        print(f"designprep: error: {exc}", file=sys.stderr)
+        print(f"designprep: error: {visible(str(exc), one_line=True)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("designprep: interrupted", file=sys.stderr)
@@ -67,9 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("DESIGNPREP_DEBUG"):
             raise
+        detail = visible(f"{type(exc).__name__}: {exc}", one_line=True)
         print(
-            f"designprep: internal error: {type(exc).__name__}: {exc} "
-            "(set DESIGNPREP_DEBUG=1 for details)",
+            f"designprep: internal error: {detail} (set DESIGNPREP_DEBUG=1 for details)",
             file=sys.stderr,
         )
         return 2

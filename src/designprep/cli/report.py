@@ -7,6 +7,7 @@ import textwrap
 from typing import TextIO
 
 from designprep.bank import Prompt
+from designprep.bank.visible import visible
 from designprep.grading import GradeResult
 
 _POINT_MARK = {"covered": "✓", "partial": "~", "missed": "✗", "contradicted": "⊗"}
@@ -26,7 +27,7 @@ def _paint(text: str, code: str, colour: bool) -> str:
 
 def _quote(text: str, width: int = 92) -> str:
     """The evidence sentence, wrapped: the matched words are never cut off a long line."""
-    lines = textwrap.wrap(f"“{' '.join(text.split())}”", width, max_lines=_QUOTE_LINES)
+    lines = textwrap.wrap(f"“{visible(' '.join(text.split()))}”", width, max_lines=_QUOTE_LINES)
     return "\n".join("      " + line for line in lines)
 
 
@@ -39,14 +40,17 @@ def render(
     def heading(text: str) -> str:
         return _paint(text, "1", colour)
 
+    def v(text: str) -> str:  # bank or imported text: shown, never run by the terminal
+        return visible(text, one_line=True)
+
     out = [
-        f"{prompt.id} — {prompt.title}",
-        heading(f"Score {result.score}/100   {result.verdict}"),
+        f"{v(prompt.id)} — {v(prompt.title)}",
+        heading(f"Score {result.score}/100   {v(result.verdict)}"),
         "",
         heading("Reasoning points"),
     ]
     for p in result.points:
-        out.append(f"  {mark(_POINT_MARK[p.status])} {p.text}  [{p.status}, {p.similarity:.2f}]")
+        out.append(f"  {mark(_POINT_MARK[p.status])} {v(p.text)}  [{p.status}, {p.similarity:.2f}]")
         if p.evidence:
             out.append(_quote(p.evidence.text))
     out += ["", heading("Key concepts")]
@@ -54,7 +58,7 @@ def render(
         label = {"rejected": "rejected", "listed": "listed only, not used in a sentence"}.get(
             c.status, c.status
         )
-        out.append(f"  {mark(_CONCEPT_MARK[c.status])} {c.term}  [{label}]")
+        out.append(f"  {mark(_CONCEPT_MARK[c.status])} {v(c.term)}  [{label}]")
         if c.evidence and c.status in {"found", "rejected"}:
             out.append(_quote(c.evidence.text))
     if result.red_flags:
@@ -68,13 +72,14 @@ def render(
                     if f.disqualifying
                     else (f"  -{f.penalty:g}")
                 )
-            out.append(f"  {mark(symbol)} {f.text}  [{f.status}]{cost}")
+            out.append(f"  {mark(symbol)} {v(f.text)}  [{f.status}]{cost}")
             if f.evidence:
                 out.append(_quote(f.evidence.text))
     out += ["", heading("Score arithmetic")]
-    out += ["  " + line for line in result.breakdown.explain()]
+    out += ["  " + v(line) for line in result.breakdown.explain()]
     if model_answer:
-        out += ["", heading("Model answer"), textwrap.indent(prompt.model_answer.strip(), "  ")]
+        answer = visible(prompt.model_answer.strip())
+        out += ["", heading("Model answer"), textwrap.indent(answer, "  ")]
     if prompt.follow_ups:
-        out += ["", heading("Follow-up questions")] + [f"  • {q}" for q in prompt.follow_ups]
+        out += ["", heading("Follow-up questions")] + [f"  • {v(q)}" for q in prompt.follow_ups]
     return "\n".join(out)
