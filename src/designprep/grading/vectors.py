@@ -37,23 +37,32 @@ def char_ngrams(text: str, sizes: tuple[int, int] = CHAR_NGRAMS) -> list[str]:
 
 
 class TfidfSpace:
-    """Documents fitted once; any new feature list compared with all of them by cosine."""
+    """Documents fitted once; any new feature list compared with all of them by cosine.
+
+    The fitted vectors are kept sparse and term-major (for each term, the documents that
+    use it and its weight in each): a prompt's phrasings share about 3% of their character
+    n-grams, so a dense matrix would spend ~8 MB per prompt on zeros, and a query only
+    ever reads the rows of its own terms.
+    """
 
     def __init__(self, documents: Sequence[Sequence[str]]) -> None:
         counts = [Counter(doc) for doc in documents]
         df: Counter[str] = Counter()
         for c in counts:
             df.update(c.keys())
-        self.vocabulary = {term: i for i, term in enumerate(sorted(df))}
-        n = len(documents)
-        self.idf = np.array(
-            [math.log((1 + n) / (1 + df[t])) + 1 for t in sorted(df)], dtype=np.float64
-        )
-        self.matrix = np.zeros((n, len(self.vocabulary)))
-        self._by_term: np.ndarray | None = None
-        for row, c in enumerate(counts):
-            cols, vals = self._weights(c)
-            self.matrix[row, cols] = vals
+        terms = sorted(df)
+        self.vocabulary = {term: i for i, term in enumerate(terms)}
+        self.n_docs = n = len(documents)
+        self.idf = np.array([math.log((1 + n) / (1 + df[t])) + 1 for t in terms], dtype=np.float64)
+        rows = [self._weights(c) for c in counts]
+        cols = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, dtype=int)
+        vals = np.concatenate([r[1] for r in rows]) if rows else np.zeros(0)
+        docs = np.repeat(np.arange(n), [len(r[0]) for r in rows]) if rows else cols
+        order = np.argsort(cols, kind="stable")
+        self._docs = docs[order]
+        self._vals = vals[order]
+        self._start = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cols, minlength=len(terms)), out=self._start[1:])
 
     def _weights(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
         cols = np.array([self.vocabulary[t] for t in counts if t in self.vocabulary], dtype=int)
@@ -67,22 +76,20 @@ class TfidfSpace:
         """Cosine of ``features`` with every fitted document."""
         cols, vals = self._weights(Counter(features))
         if not len(cols):
-            return np.zeros(self.matrix.shape[0])
-        result: np.ndarray = self.matrix[:, cols] @ vals
-        return result
+            return np.zeros(self.n_docs)
+        # Gather each query term's postings in one go and sum them per document.
+        starts = self._start[cols]
+        lens = self._start[cols + 1] - starts
+        total = int(lens.sum())
+        if not total:
+            return np.zeros(self.n_docs)
+        at = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(total)
+        weights = self._vals[at] * np.repeat(vals, lens)
+        return np.bincount(self._docs[at], weights=weights, minlength=self.n_docs)
 
     def similarities_many(self, queries: Sequence[Sequence[str]]) -> np.ndarray:
-        """Cosines of each query with every fitted document: queries x documents.
-
-        Each query is a short vector over a few hundred of the terms, so it is multiplied
-        with just those rows of the term-major matrix (a big product of mostly zeros is
-        slower, and BLAS threads make it slower still on a busy machine).
-        """
-        if self._by_term is None:
-            self._by_term = np.ascontiguousarray(self.matrix.T)  # a row per term
-        out = np.zeros((len(queries), self.matrix.shape[0]))
+        """Cosines of each query with every fitted document: queries x documents."""
+        out = np.zeros((len(queries), self.n_docs))
         for row, q in enumerate(queries):
-            cols, vals = self._weights(Counter(q))
-            if len(cols):
-                out[row] = vals @ self._by_term[cols]
+            out[row] = self.similarities(q)
         return out
