@@ -206,6 +206,16 @@ def test_draft_autosave_and_cleared_by_saving_the_attempt(store: HistoryStore, b
     assert store.load_draft("queue") is None
 
 
+def test_a_draft_keeps_when_its_attempt_started(store: HistoryStore) -> None:
+    store.save_draft("cache", "first words", started_at=T0)
+    store.save_draft("cache", "first words and more", started_at=T0)
+    draft = store.load_draft("cache")
+    assert draft is not None and draft.started_at == T0
+    store.save_draft("queue", "no start time given")
+    queue = store.load_draft("queue")
+    assert queue is not None and queue.started_at is None
+
+
 def test_settings(store: HistoryStore) -> None:
     assert store.get_setting("theme") is None
     assert store.get_setting("theme", "dark") == "dark"
@@ -487,7 +497,8 @@ def test_upgrades_a_v1_file(tmp_path: Path, bank: Bank) -> None:
         assert (progress["cache"].attempts, progress["cache"].last_score) == (2, 80)
         assert progress["cache"].due_at is not None
         assert store.most_missed_points()[0].point_id in {"a", "scale"}
-        assert store.load_draft("tracker") is not None
+        old_draft = store.load_draft("tracker")
+        assert old_draft is not None and old_draft.started_at is None  # kept, no start time
         assert store.get_setting("theme") == "nord"
         new_id = save(store, bank, "cache", 90, T0 + timedelta(days=5))
         assert store.attempts()[0].id == new_id

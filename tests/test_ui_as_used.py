@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Footer
+from textual.widgets import Footer, Label, TextArea
 from textual.widgets._footer import FooterKey
 
 from designprep.bank import Bank, LoadProblem
@@ -26,9 +26,11 @@ from designprep.ui.screens.history import HistoryScreen
 from designprep.ui.screens.practice import PracticeScreen
 from designprep.ui.screens.problems import ProblemsScreen
 from designprep.ui.screens.results import ResultsScreen
+from designprep.ui.widgets.countdown import Countdown
 from tests.test_ui_helpers import (
     GOOD_ANSWER,
     T0,
+    FakeClock,
     history_of_three,
     make_app,
     screen_lines,
@@ -237,3 +239,27 @@ async def test_browse_due_column_says_when_the_preview_does(
         assert days, preview
         row = next(r for r in screen_lines(app) if "Choose experiment tracking" in r)
         assert f"in {days.group(1)}d" in row, row
+
+
+async def test_a_restored_draft_keeps_its_start_time(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    clock = FakeClock()
+    app = make_app(tiny_bank, tiny_grader, store, clock, warm_up=False)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("enter")  # tracker-choice, 10 minutes, started at T0
+        app.screen.query_one("#answer", TextArea).insert(GOOD_ANSWER)
+        clock.advance(3 * 60)
+        await pilot.press("escape", "k")  # kept as a draft
+        clock.advance(2 * 60)
+        await pilot.press("enter")  # back to it: the clock goes on from T0
+        practice = app.screen
+        assert isinstance(practice, PracticeScreen)
+        assert practice.started_at == T0
+        assert "5:00 left" in str(practice.query_one(Countdown).render())
+        clock.advance(60)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen)
+        assert store.attempts()[0].duration_seconds == 6 * 60
+        assert "took 6:00 of 10:00" in str(app.screen.query_one("#meta", Label).render())

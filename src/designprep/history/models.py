@@ -73,6 +73,7 @@ class Draft:
     text: str
     saved_at: datetime
     hints_used: int
+    started_at: datetime | None = None  # when the attempt began (None: saved before v3)
 
 
 @dataclass(frozen=True)

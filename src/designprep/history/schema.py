@@ -71,6 +71,12 @@ CREATE TABLE point_tallies (           -- per prompt; a shared rubric's points s
 """
 
 
+# v3: a draft keeps when its attempt started, so a restored draft's clock runs on from there
+V3 = """
+ALTER TABLE drafts ADD COLUMN started_at TEXT;
+"""
+
+
 def _run_script(script: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         # executescript() would COMMIT the open transaction; run statement by statement
@@ -91,7 +97,7 @@ def _v2(conn: sqlite3.Connection) -> None:
     derived.rebuild_all(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_run_script(V1), _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_run_script(V1), _v2, _run_script(V3)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -383,23 +383,42 @@ class HistoryStore:
 
     # -- drafts ------------------------------------------------------------------------------
 
-    def save_draft(self, prompt_id: str, text: str, hints_used: int = 0) -> None:
+    def save_draft(
+        self, prompt_id: str, text: str, hints_used: int = 0, started_at: datetime | None = None
+    ) -> None:
+        """Keep an unsubmitted answer; ``started_at`` is when the attempt began."""
         with self._write() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO drafts (prompt_id, text, hints_used, saved_at) "
-                "VALUES (?, ?, ?, ?)",
-                (prompt_id, text, hints_used, to_db(now())),
+                "INSERT OR REPLACE INTO drafts (prompt_id, text, hints_used, saved_at, started_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    prompt_id,
+                    text,
+                    hints_used,
+                    to_db(now()),
+                    None if started_at is None else to_db(started_at),
+                ),
             )
 
     def load_draft(self, prompt_id: str) -> Draft | None:
         with self._lock, self._guard():
             row = self._conn.execute(
-                "SELECT prompt_id, text, saved_at, hints_used FROM drafts WHERE prompt_id = ?",
+                "SELECT prompt_id, text, saved_at, hints_used, started_at FROM drafts "
+                "WHERE prompt_id = ?",
                 (prompt_id,),
             ).fetchone()
         if row is None:
             return None
-        return Draft(prompt_id=row[0], text=row[1], saved_at=from_db(row[2]), hints_used=row[3])
+        started_at = None  # none (a draft from before v3) or unreadable: the clock restarts
+        with suppress(TypeError, ValueError, OverflowError):
+            started_at = from_db(row[4])
+        return Draft(
+            prompt_id=row[0],
+            text=row[1],
+            saved_at=from_db(row[2]),
+            hints_used=row[3],
+            started_at=started_at,
+        )
 
     def clear_draft(self, prompt_id: str) -> None:
         with self._write() as conn:

@@ -109,6 +109,11 @@ class PracticeScreen(Screen[Attempt | None]):
         if draft is None or not draft.text.strip():
             self.query_one("#draft-state", Label).update("draft autosaves")
             return
+        if draft.started_at is not None:  # the attempt's clock runs on from its start
+            self.started_at = draft.started_at
+            countdown = self.query_one(Countdown)
+            countdown.started_at = draft.started_at
+            countdown.tick()
         area = self.query_one("#answer", TextArea)
         area.load_text(draft.text)
         area.move_cursor(area.document.end)
@@ -228,7 +233,7 @@ class PracticeScreen(Screen[Attempt | None]):
                 return None
             try:
                 if text.strip():
-                    store.save_draft(self.prompt.id, text, hints)
+                    store.save_draft(self.prompt.id, text, hints, started_at=self.started_at)
                 else:
                     store.clear_draft(self.prompt.id)
             except HistoryError as exc:
