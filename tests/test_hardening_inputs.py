@@ -131,3 +131,87 @@ def test_errors_from_user_text_are_one_inert_line(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert_inert(proc.stderr)
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+# -- item 5: a batch streams, line by line, and survives its bad lines --------------------------
+
+TRACKER = (
+    "Patient data never leaves our network, so I would host MLflow in our own VPC. "
+    "Researchers use W&B for experiment tracking during research on public data. "
+    "The winning model is pushed to the MLflow model registry, which gates production.\n"
+)
+
+
+def batch_results(proc) -> list[dict]:  # type: ignore[no-untyped-def]
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def test_a_batch_is_not_capped_at_200_kb(tmp_path: Path) -> None:
+    answer = TRACKER * 28  # about 7 kB, 1,200 words: 40 of them are 290 kB
+    lines = [json.dumps({"prompt_id": "tracker-choice", "answer": answer})] * 40
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert path.stat().st_size > 200_000
+    proc = run_cli("grade", "--batch", str(path), "--bank", str(TINY_BANK))
+    results = batch_results(proc)
+    assert proc.returncode == 0, proc.stderr
+    assert len(results) == 40 and all("score" in r for r in results)
+
+
+def test_bad_batch_lines_are_errors_on_their_own_line_in_order(tmp_path: Path) -> None:
+    good = {"prompt_id": "tracker-choice", "answer": TRACKER}
+    raw: list[bytes] = [
+        json.dumps(good).encode(),
+        json.dumps({**good, "hints_used": None}).encode(),  # null: no hints
+        json.dumps({**good, "hints_used": [1]}).encode(),
+        b'{"prompt_id": "tracker-choice", "answer": "MLflow in our VPC.", "hints_used": 1e400}',
+        json.dumps({**good, "hints_used": True}).encode(),
+        json.dumps({**good, "hints_used": 10**30}).encode(),
+        json.dumps({**good, "prompt_id": ["tracker-choice"]}).encode(),
+        json.dumps({**good, "answer": "x" * 50_001}).encode(),
+        b'{"prompt_id": "tracker-choice", "answer": "bad \\ud800 surrogate"}',
+        b'{"prompt_id": "tracker-choice", "answer": "not UTF-8 \xff"}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"prompt_id": "tracker-choice", "answer": NaN}',
+        b"not json at all",
+        b"",  # blank lines are skipped
+        # a raw U+2028 or NEL inside a JSON string is not a line end
+        json.dumps(
+            {**good, "answer": "MLflow, VPC.\u2028W&B\x85research."}, ensure_ascii=False
+        ).encode(),
+        json.dumps(good).encode(),
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(b"\n".join(raw) + b"\n")
+    proc = run_cli("grade", "--batch", str(path), "--bank", str(TINY_BANK))
+    results = batch_results(proc)
+    assert proc.returncode == 1
+    expect_ok = {1: True, 2: True, 15: True, 16: True}
+    numbered = [n for n in range(1, 17) if n != 14]
+    assert len(results) == len(numbered), results
+    for n, result in zip(numbered, results, strict=True):
+        if expect_ok.get(n):
+            assert "score" in result, (n, result)
+        else:
+            assert result["line"] == n, result
+            assert result["error"].startswith(f"{path}:{n}: "), result
+    assert "hints_used" in results[2]["error"] and "hints_used" in results[3]["error"]
+    assert "50,000" in results[7]["error"]
+
+
+def test_an_overlong_batch_line_is_one_error_and_the_next_line_is_read(tmp_path: Path) -> None:
+    good = json.dumps({"prompt_id": "tracker-choice", "answer": TRACKER})
+    huge = json.dumps({"prompt_id": "tracker-choice", "answer": "\u00e9" * 2_000_000})
+    path = tmp_path / "batch.jsonl"
+    path.write_text(f"{good}\n{huge}\n{good}\n", encoding="utf-8")
+    proc = run_cli("grade", "--batch", str(path), "--bank", str(TINY_BANK))
+    results = batch_results(proc)
+    assert [("score" in r) for r in results] == [True, False, True]
+    assert results[1]["line"] == 2 and "limit" in results[1]["error"]
+
+
+def test_a_batch_reads_standard_input_as_a_stream() -> None:
+    line = json.dumps({"prompt_id": "tracker-choice", "answer": TRACKER})
+    proc = run_cli("grade", "--batch", "-", "--bank", str(TINY_BANK), input=f"{line}\n" * 3)
+    assert [("score" in r) for r in batch_results(proc)] == [True] * 3

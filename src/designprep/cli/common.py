@@ -6,8 +6,9 @@ import argparse
 import json
 import re
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 from designprep import locations, prepared
 from designprep.bank import Bank
@@ -44,21 +45,29 @@ def load(args: argparse.Namespace, *, warn: bool = True) -> Bank:
     return bank
 
 
-def read_text_file(name: str, what: str = "answer") -> str:
-    """Read UTF-8 text from a path or '-' (stdin), refusing binary and oversized input."""
-    limit = MAX_ANSWER_CHARS * 4  # bytes: UTF-8 uses at most four per character
+def open_input(name: str, what: str = "answer") -> AbstractContextManager[BinaryIO]:
+    """A path or '-' (stdin, left open) to read bytes from; a path that cannot be opened is
+    a user error naming it."""
+    if name == "-":
+        return nullcontext(sys.stdin.buffer)
     try:
-        if name == "-":
-            raw = sys.stdin.buffer.read(limit + 1)
-        else:
-            with open(name, "rb") as fh:
-                raw = fh.read(limit + 1)
+        return open(name, "rb")
     except FileNotFoundError:
         raise UserError(f"{name}: no such {what} file") from None
     except IsADirectoryError:
         raise UserError(f"{name}: is a folder, not an {what} file") from None
     except OSError as exc:
         raise UserError(f"{name}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_text_file(name: str, what: str = "answer") -> str:
+    """Read UTF-8 text from a path or '-' (stdin), refusing binary and oversized input."""
+    limit = MAX_ANSWER_CHARS * 4  # bytes: UTF-8 uses at most four per character
+    with open_input(name, what) as fh:
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise UserError(f"{name}: cannot read: {exc.strerror or exc}") from None
     where = "standard input" if name == "-" else name
     if len(raw) > limit:
         raise UserError(f"{where}: the {what} is over the {MAX_ANSWER_CHARS:,}-character limit")

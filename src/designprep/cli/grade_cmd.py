@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from designprep.bank import Bank, Prompt, UnknownPromptError
+from designprep.bank.visible import visible
 from designprep.cli.common import (
     UserError,
     add_bank_option,
     load,
+    open_input,
     print_json,
     print_jsonl,
     read_text_file,
 )
 from designprep.cli.report import render, use_colour
-from designprep.grading import AnswerError, GradeResult
+from designprep.grading import MAX_ANSWER_CHARS, AnswerError, GradeResult
 from designprep.grading.change import Change, compare
 from designprep.prepared import grader_for
 
@@ -102,10 +106,10 @@ def last_result(prompt_id: str) -> GradeResult | None:
 def change_lines(change: Change) -> list[str]:
     """'Since your last attempt': the score then and now, points gained and lost."""
     lines = [f"\nSince your last attempt: {change.before} -> {change.after} ({change.delta:+d})"]
-    lines += [f"  gained  {text}" for text in change.gained]
-    lines += [f"  lost    {text}" for text in change.lost]
-    lines += [f"  red flag raised   {text}" for text in change.flags_raised]
-    lines += [f"  red flag cleared  {text}" for text in change.flags_cleared]
+    lines += [f"  gained  {visible(text, one_line=True)}" for text in change.gained]
+    lines += [f"  lost    {visible(text, one_line=True)}" for text in change.lost]
+    lines += [f"  red flag raised   {visible(t, one_line=True)}" for t in change.flags_raised]
+    lines += [f"  red flag cleared  {visible(t, one_line=True)}" for t in change.flags_cleared]
     if len(lines) == 1:
         lines.append("  the same points as last time")
     return lines
@@ -136,35 +140,118 @@ def _prompt(bank: Bank, prompt_id: str) -> Prompt:
         raise UserError(str(exc)) from None
 
 
+# One batch line holds one answer: at most 50,000 characters, each up to six bytes as a
+# JSON \uXXXX escape, plus the other fields. A longer line is reported, never held whole.
+MAX_BATCH_LINE_BYTES = 6 * MAX_ANSWER_CHARS + 4096
+
+
 def _run_batch(args: argparse.Namespace) -> int:
     bank = load(args)
     grader = grader_for(bank)
-    text = read_text_file(args.batch, what="batch")
     failed = 0
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("each line must be a JSON object")
-            prompt = bank.prompt(str(item["prompt_id"]))
-            answer = item["answer"]
-            if not isinstance(answer, str):
-                raise ValueError("'answer' must be a string")
-            result = grader.grade(prompt, answer, hints_used=int(item.get("hints_used", 0)))
-            out: dict[str, Any] = (
-                result.to_dict()
-                if args.json
-                else {
-                    "prompt_id": prompt.id,
-                    "score": result.score,
-                    "verdict": result.verdict,
-                }
-            )
-        except (ValueError, KeyError, UnknownPromptError, AnswerError) as exc:
-            failed += 1
-            reason = f"missing field {exc}" if type(exc) is KeyError else str(exc)
-            out = {"line": n, "error": f"{args.batch}:{n}: {reason}"}
-        print_jsonl(out)
+    with open_input(args.batch, what="batch") as fh:
+        for n, line in _batch_lines(fh, args.batch):
+            if line is not None and not line.strip():
+                continue
+            try:
+                if line is None:
+                    raise ValueError(
+                        f"the line is over the {MAX_BATCH_LINE_BYTES:,}-byte limit (an answer "
+                        f"is at most {MAX_ANSWER_CHARS:,} characters)"
+                    )
+                prompt, answer, hints = _batch_item(bank, line, first=n == 1)
+                result = grader.grade(prompt, answer, hints_used=hints)
+                out: dict[str, Any] = (
+                    result.to_dict()
+                    if args.json
+                    else {"prompt_id": prompt.id, "score": result.score, "verdict": result.verdict}
+                )
+            except Exception as exc:  # one bad line is one error result; the batch goes on
+                if os.environ.get("DESIGNPREP_DEBUG") and not isinstance(exc, ValueError):
+                    raise
+                failed += 1
+                out = {"line": n, "error": f"{args.batch}:{n}: {_reason(exc)}"}
+            print_jsonl(out)
     return 1 if failed else 0
+
+
+def _batch_lines(fh: Any, name: str) -> Iterator[tuple[int, bytes | None]]:
+    """Each line with its number, split on \\n only (a U+2028 or NEL inside a JSON string is
+    not a line end); None for a line over the limit, skipped without being held."""
+    n = 0
+    try:
+        while line := fh.readline(MAX_BATCH_LINE_BYTES + 1):
+            n += 1
+            if len(line) > MAX_BATCH_LINE_BYTES and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):
+                    line = fh.readline(1 << 20)
+                yield n, None
+            else:
+                yield n, line
+    except OSError as exc:
+        raise UserError(f"{name}:{n + 1}: cannot read: {exc.strerror or exc}") from None
+
+
+def _batch_item(bank: Bank, line: bytes, *, first: bool) -> tuple[Prompt, str, int]:
+    """The prompt, answer and hints of one batch line; ValueError says what is wrong."""
+    try:
+        text = line.decode("utf-8-sig" if first else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+    try:
+        item = json.loads(text, parse_constant=_not_a_number)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise ValueError("not JSON this program reads: nested too deeply") from None
+    if not isinstance(item, dict):
+        raise ValueError('each line must be a JSON object {"prompt_id": ..., "answer": ...}')
+    for name in ("prompt_id", "answer"):
+        if name not in item:
+            raise ValueError(f"missing field '{name}'")
+        if not isinstance(item[name], str):
+            raise ValueError(f"'{name}' must be a string")
+    answer = check_answer_text(item["answer"], "'answer'")
+    hints = check_hints(item.get("hints_used"), "'hints_used'")
+    try:
+        return bank.prompt(item["prompt_id"]), answer, hints
+    except UnknownPromptError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _not_a_number(token: str) -> Any:
+    raise ValueError(f"{token} is not a number JSON allows")
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValueError | UserError):  # AnswerError is a ValueError
+        return str(exc)
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
+def check_hints(value: object, what: str = "--hints-used") -> int:
+    """Hints revealed: a whole number the history can store (null or missing is none)."""
+    from designprep.history.validate import MAX_HINTS
+
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_HINTS:
+        shown = str(value) if len(str(value)) <= 20 else str(value)[:20] + "..."
+        raise ValueError(f"{what} must be a whole number 0-{MAX_HINTS}, not {shown}")
+    return value
+
+
+def check_answer_text(answer: str, what: str = "the answer") -> str:
+    """Refuse what cannot be graded, printed or saved, before any work is done."""
+    try:
+        answer.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{what} is not UTF-8 text (an undecodable byte or lone surrogate at character "
+            f"{exc.start})"
+        ) from None
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise ValueError(f"{what} is {len(answer):,} characters; the limit is {MAX_ANSWER_CHARS:,}")
+    if not answer.strip():
+        raise ValueError(f"{what} is empty; write something to grade")
+    return answer
