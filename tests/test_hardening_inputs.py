@@ -215,3 +215,29 @@ def test_a_batch_reads_standard_input_as_a_stream() -> None:
     line = json.dumps({"prompt_id": "tracker-choice", "answer": TRACKER})
     proc = run_cli("grade", "--batch", "-", "--bank", str(TINY_BANK), input=f"{line}\n" * 3)
     assert [("score" in r) for r in batch_results(proc)] == [True] * 3
+
+
+# -- item 7: inputs are checked before any work, so a result is never lost after grading -------
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--answer", TRACKER + "caf\udce9 \udcff"], "--answer"),  # bytes that are not UTF-8
+        (["--answer", TRACKER, "--hints-used", str(10**30)], "--hints-used"),
+        (["--answer", TRACKER, "--hints-used", "1001"], "--hints-used"),
+        (["--answer", TRACKER, "--hints-used", "-1"], "--hints-used"),
+    ],
+    ids=["non-utf8-answer", "huge-hints", "hints-over-limit", "negative-hints"],
+)
+@pytest.mark.parametrize("json_out", [False, True], ids=["text", "json"])
+def test_bad_grade_inputs_fail_first_in_one_line(
+    extra: list[str], needle: str, json_out: bool
+) -> None:
+    args = ["grade", "tracker-choice", *extra, "--bank", str(TINY_BANK)]
+    proc = run_cli(*args, *(["--json"] if json_out else []))
+    assert proc.returncode == 1, (proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert "no attempts yet" in run_cli("history").stdout  # nothing half-saved

@@ -67,11 +67,16 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("missing PROMPT_ID (see 'designprep list')")
     if args.answer is None and args.answer_file is None:
         raise UserError("give the answer with --answer-file FILE (or - for stdin) or --answer TEXT")
-    if args.hints_used < 0:
-        raise UserError("--hints-used must be 0 or more")
+    # every input checked before any work: a result is never lost to a bad input after grading
+    answer = args.answer if args.answer is not None else read_text_file(args.answer_file)
+    where = {None: "--answer", "-": "standard input"}.get(args.answer_file, args.answer_file)
+    try:
+        check_hints(args.hints_used)
+        check_answer_text(answer, where)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     bank = load(args)
     prompt = _prompt(bank, args.prompt_id)
-    answer = args.answer if args.answer is not None else read_text_file(args.answer_file)
     try:
         result = grader_for(bank).grade(prompt, answer, hints_used=args.hints_used)
     except AnswerError as exc:
