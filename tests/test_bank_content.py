@@ -118,8 +118,19 @@ def test_empty_answer_is_refused_by_the_cli(prompt_id: str, answer: str) -> None
 def test_bank_size_and_categories() -> None:
     data = json.loads(run_cli("list", "--json").stdout)
     per_category = Counter(p["category"] for p in data)
-    assert len(data) >= 40
-    assert len([c for c, n in per_category.items() if n >= 10]) >= 3, per_category
+    assert len(data) >= 55
+    assert len(per_category) >= 3 and min(per_category.values()) >= 15, per_category
+
+
+# The bands a calibrated score needs samples in, for every prompt (the grading issue).
+SAMPLE_KINDS_NEEDED = {"strong", "incomplete", "lean-no-hire", "fluent-wrong", "buzzwords", "terse"}
+
+
+def test_every_prompt_has_samples_of_every_band(bundled_bank: Bank) -> None:
+    for prompt in bundled_bank.prompts.values():
+        kinds = {s.kind for s in prompt.samples}
+        assert len(prompt.samples) >= 6, prompt.id
+        assert SAMPLE_KINDS_NEEDED <= kinds, (prompt.id, sorted(SAMPLE_KINDS_NEEDED - kinds))
 
 
 def test_validate_passes_on_the_whole_bank() -> None:
