@@ -263,3 +263,46 @@ def test_damaged_history_error_and_recover_in_a_real_process(tmp_path: Path) -> 
 def test_read_only_data_folder_in_a_real_process(read_only_dir: Path) -> None:  # noqa: F811
     proc = run_cli("stats", "--json", env={"DESIGNPREP_HOME": str(read_only_dir)})
     assert_clean_error(proc, str(read_only_dir / "history.sqlite3"), "writable")
+
+
+def test_an_attempt_from_a_bank_folder_not_loaded_says_where_it_is_and_counts_apart(
+    capsys: pytest.CaptureFixture[str], tiny_bank: Bank
+) -> None:
+    # graded with --bank TINY_BANK (tracker-choice is in mlops, as built-in prompts are)
+    with HistoryStore.open() as store:
+        prompt = tiny_bank.prompts["tracker-choice"]
+        store.save_attempt(
+            prompt=prompt,
+            content_hash=tiny_bank.content_hash(prompt),
+            answer="Host MLflow in our VPC.",
+            result=result_for("tracker-choice", 70),
+            bank_dir=TINY_BANK,
+        )
+    folder = str(TINY_BANK.resolve())
+    code, out, _ = cli(capsys, "history", "--id", "1")  # without --bank
+    assert code == 0 and "no longer in the bank" not in out
+    assert folder in out and f"--bank {folder}" in out
+
+    _, out, _ = cli(capsys, "stats", "--json")
+    data = json.loads(out)
+    mlops = next(c for c in data["categories"] if c["category"] == "mlops")
+    assert (mlops["attempted"], mlops["attempts"]) == (0, 0)  # not against the built-in ones
+    (apart,) = data["not_in_bank"]
+    assert (apart["category"], apart["attempts"], apart["best_score"]) == ("mlops", 1, 70)
+    assert apart["banks"] == [folder]
+    _, out, _ = cli(capsys, "stats")
+    mlops_line = next(line for line in out.splitlines() if line.startswith("mlops "))
+    assert mlops_line.split()[1:3] == ["0/" + str(mlops["prompts"]), "0"]
+    assert "not in the bank loaded now" in out and f"--bank {folder}" in out
+
+    _, out, _ = cli(capsys, "stats", "--json", *TINY)  # with the folder: counted in
+    assert json.loads(out)["not_in_bank"] == []
+
+
+def test_grade_records_the_bank_folder_of_its_prompt(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, _ = cli(
+        capsys, "grade", "tracker-choice", "--answer", "Host MLflow in our VPC.", *TINY
+    )
+    assert code == 0
+    code, out, _ = cli(capsys, "history", "--id", "1")  # without --bank
+    assert f"add --bank {TINY_BANK.resolve()}" in out

@@ -27,6 +27,7 @@ from designprep.ui.screens.practice import PracticeScreen
 from designprep.ui.screens.problems import ProblemsScreen
 from designprep.ui.screens.results import ResultsScreen
 from designprep.ui.widgets.countdown import Countdown
+from tests.conftest import TINY_BANK
 from tests.test_ui_helpers import (
     GOOD_ANSWER,
     T0,
@@ -263,3 +264,31 @@ async def test_a_restored_draft_keeps_its_start_time(
         assert isinstance(app.screen, ResultsScreen)
         assert store.attempts()[0].duration_seconds == 6 * 60
         assert "took 6:00 of 10:00" in str(app.screen.query_one("#meta", Label).render())
+
+
+async def test_an_attempt_from_another_bank_says_where_that_bank_is(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)  # the tiny bank: --bank DIR
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("enter")
+        app.screen.query_one("#answer", TextArea).insert(GOOD_ANSWER)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen)
+
+    # later, without that folder: only url-short is loaded
+    without = replace(tiny_bank, prompts={"url-short": tiny_bank.prompts["url-short"]})
+    app = make_app(without, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        results = app.screen
+        assert isinstance(results, ResultsScreen)
+        await pilot.press("m")
+        await settle(pilot)
+        shown = text_in(app, results.query_one("#model-answer"))
+        assert str(TINY_BANK.resolve()) in shown and "--bank" in shown, shown
+        assert "no longer in the bank" not in shown

@@ -43,6 +43,8 @@ class Bank:
     problems: list[LoadProblem] = field(default_factory=list)
     prompt_files: dict[str, Path] = field(default_factory=dict)
     rubric_files: dict[str, Path] = field(default_factory=dict)
+    # the bank folder (--bank DIR) of each prompt not from the built-in bank
+    prompt_banks: dict[str, Path] = field(default_factory=dict)
 
     def prompt(self, prompt_id: str) -> Prompt:
         try:
@@ -278,7 +280,9 @@ def _add_prompt(bank: Bank, item: _Parsed, broken: set[str]) -> None:
                 LoadProblem(item.source.path, item.source.line_of(loc), _field_path(loc), why)
             )
         return
-    _add(bank.prompts, bank.prompt_files, item, bank.problems)
+    added = _add(bank.prompts, bank.prompt_files, item, bank.problems)
+    if added and item.root != locations.bundled_question_bank():
+        bank.prompt_banks[item.model.id] = item.root.resolve()
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:

@@ -133,6 +133,7 @@ def save_attempt(bank: Bank, prompt: Prompt, answer: str, result: GradeResult) -
                 content_hash=bank.content_hash(prompt),
                 answer=answer,
                 result=result,  # written elsewhere: no writing time to record
+                bank_dir=bank.prompt_banks.get(prompt.id),
             )
     except HistoryError as exc:
         print(f"designprep: warning: attempt not saved: {exc}", file=sys.stderr)

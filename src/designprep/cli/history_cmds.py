@@ -6,6 +6,7 @@ import argparse
 import csv
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -299,6 +300,7 @@ def _table(attempts: list[Attempt], total: int) -> str:
 def _show_attempt(args: argparse.Namespace) -> int:
     with open_store() as store:
         attempt = store.attempt(args.id)
+        bank_dir = store.prompt_bank(attempt.prompt_id) if attempt else None
     if attempt is None:
         raise UserError(f"no attempt #{args.id}; 'designprep history' lists them")
     if args.json:
@@ -320,7 +322,7 @@ def _show_attempt(args: argparse.Namespace) -> int:
     current = bank.prompts.get(attempt.prompt_id)
     note = ""
     if current is None:
-        note = "  (this prompt is no longer in the bank)"
+        note = "  " + _not_loaded(bank_dir)
     elif bank.content_hash(current) != attempt.content_hash:
         note = "  (the prompt or its rubric has changed since; shown as graded then)"
     # the stored result is rendered as graded, under the title it had then
@@ -339,6 +341,16 @@ def _show_attempt(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_loaded(bank_dir: str | None) -> str:
+    """Why a prompt of the history is not in the bank loaded now, and how to load it."""
+    if bank_dir:
+        return (
+            f"(from the bank folder {_one_line(bank_dir)}, not loaded now: "
+            f"add --bank {_one_line(shlex.quote(bank_dir))})"
+        )
+    return "(not in the bank loaded now: removed, or from a bank folder of yours: add --bank DIR)"
+
+
 # -- stats -------------------------------------------------------------------------------------
 
 
@@ -348,16 +360,27 @@ def run_stats(args: argparse.Namespace) -> int:
     with open_store() as store:
         categories = store.category_stats(bank)
         missed = store.most_missed_points(limit=args.points)
+    inside = [c for c in categories if c.in_bank]
+    apart = [c for c in categories if not c.in_bank]  # prompts of folders not loaded now
     if args.json:
         print_json(
             {
-                "categories": [_category_json(c) for c in categories],
+                "categories": [_category_json(c) for c in inside],
+                "not_in_bank": [{**_category_json(c), "banks": list(c.banks)} for c in apart],
                 "most_missed_points": [_missed_json(m) for m in missed],
             }
         )
         return 0
-    print(_stats_table(categories))
+    print(_stats_table(inside))
     print()
+    if apart:
+        print("Counted apart: prompts not in the bank loaded now")
+        print(_stats_table(apart))
+        for folder in sorted({b for c in apart for b in c.banks}):
+            print(f"  from {_one_line(folder)}: add --bank {_one_line(shlex.quote(folder))}")
+        if any(not c.banks for c in apart):
+            print("  others: removed, or from a bank folder of yours: add --bank DIR")
+        print()
     if not missed:
         print("Most-missed reasoning points: none yet")
         return 0
@@ -408,7 +431,7 @@ def _stats_table(categories: list[CategoryStats]) -> str:
             else f"{'↑' if c.trend > 0 else '↓' if c.trend < 0 else '→'} {c.trend:+.1f}"
         )
         last = local_time(c.last_at) if c.last_at else "never"
-        attempted = f"{c.attempted}/{c.prompts}"
+        attempted = f"{c.attempted}/{c.prompts}" if c.in_bank else str(c.attempted)
         lines.append(
             f"{names[c.category]:<{cat_w}}  {attempted:>7}  {c.attempts:>8}  {mean:>5}  {best:>4}  "
             f"{trend:>6}  {last}"

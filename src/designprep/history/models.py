@@ -106,6 +106,8 @@ class CategoryStats:
     best_score: int | None
     trend: float | None  # mean of the latest attempts minus mean of the ones before
     last_at: datetime | None
+    in_bank: bool = True  # False: attempts at prompts the bank loaded now does not hold
+    banks: tuple[str, ...] = ()  # for those, the bank folders they came from, where known
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,13 @@ ALTER TABLE drafts ADD COLUMN started_at TEXT;
 """
 
 
+# v4: the bank folder (--bank DIR) a prompt was practised from, to say where it is when
+# that folder is not loaded
+V4 = """
+CREATE TABLE prompt_banks (prompt_id TEXT PRIMARY KEY, bank TEXT NOT NULL);
+"""
+
+
 def _run_script(script: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         # executescript() would COMMIT the open transaction; run statement by statement
@@ -97,7 +104,12 @@ def _v2(conn: sqlite3.Connection) -> None:
     derived.rebuild_all(conn)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_run_script(V1), _v2, _run_script(V3)]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _run_script(V1),
+    _v2,
+    _run_script(V3),
+    _run_script(V4),
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -245,9 +245,11 @@ class HistoryStore:
         result: GradeResult,
         started_at: datetime | None = None,
         submitted_at: datetime | None = None,
+        bank_dir: Path | None = None,
     ) -> Attempt:
         """Record a graded attempt, review its prompt's FSRS card and clear its draft, in one
-        transaction. Naive datetimes are taken as local time."""
+        transaction. Naive datetimes are taken as local time. ``bank_dir`` is the bank
+        folder (--bank DIR) the prompt came from, None for the built-in bank."""
         if result.prompt_id != prompt.id:
             raise ValueError(f"result is for '{result.prompt_id}', not '{prompt.id}'")
         submitted = utc(submitted_at) if submitted_at else now()
@@ -272,7 +274,20 @@ class HistoryStore:
             derived.add_to_cards(conn, [(prompt.id, attempt.score, submitted)])
             derived.tally_points(conn, prompt.id, points)
             conn.execute("DELETE FROM drafts WHERE prompt_id = ?", (prompt.id,))
+            if bank_dir is not None:
+                conn.execute(
+                    "INSERT OR REPLACE INTO prompt_banks VALUES (?, ?)", (prompt.id, str(bank_dir))
+                )
         return replace(attempt, id=new_id)
+
+    def prompt_bank(self, prompt_id: str) -> str | None:
+        """The bank folder a prompt was last practised from; None for the built-in bank (or
+        attempts saved before designprep recorded it)."""
+        with self._lock, self._guard():
+            row = self._conn.execute(
+                "SELECT bank FROM prompt_banks WHERE prompt_id = ?", (prompt_id,)
+            ).fetchone()
+        return None if row is None else str(row[0])
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, a: Attempt) -> int | None:
@@ -450,42 +465,51 @@ class HistoryStore:
         return choose_next(bank, self.progress(now=at), at)
 
     def category_stats(self, bank: Bank) -> list[CategoryStats]:
-        """Per category (of the bank, and any only in history): attempts, mean, best, trend."""
+        """Per category of the bank: its prompts' attempts, mean, best, trend. Attempts at
+        prompts the bank does not hold (from a --bank folder not loaded now, or removed)
+        are counted apart: a row per category with ``in_bank`` False, after the others."""
         bank_counts: dict[str, int] = {}
         for p in bank.prompts.values():
             bank_counts[p.category] = bank_counts.get(p.category, 0) + 1
+        groups: dict[tuple[bool, str], list[Any]] = {}  # (in bank, category) -> prompt rows
         with self._read() as conn:
-            totals = {
-                row[0]: row[1:]
-                for row in conn.execute(
-                    "SELECT category, count(*), avg(score), max(score), "
-                    "count(DISTINCT prompt_id), max(submitted_at) FROM attempts GROUP BY category"
-                )
-            }
+            for row in conn.execute(
+                "SELECT category, prompt_id, count(*), sum(score), max(score), "
+                "max(submitted_at) FROM attempts GROUP BY category, prompt_id"
+            ):
+                groups.setdefault((row[1] in bank.prompts, row[0]), []).append(row)
+            origins = dict(conn.execute("SELECT prompt_id, bank FROM prompt_banks").fetchall())
             recent = {
-                category: [
+                key: [
                     r[0]
                     for r in conn.execute(
-                        "SELECT score FROM attempts WHERE category = ? "
-                        "ORDER BY submitted_at DESC LIMIT ?",
-                        (category, 2 * TREND_WINDOW),
+                        "SELECT score FROM attempts WHERE category = ? AND prompt_id IN "
+                        f"({','.join('?' * len(rows))}) ORDER BY submitted_at DESC LIMIT ?",
+                        (key[1], *(r[1] for r in rows), 2 * TREND_WINDOW),
                     )
                 ]
-                for category in totals
+                for key, rows in groups.items()
             }
+        keys = [(True, c) for c in sorted(set(bank_counts) | {c for i, c in groups if i})]
+        keys += sorted(k for k in groups if not k[0])
         out = []
-        for category in sorted(set(bank_counts) | set(totals)):
-            count, mean, best, attempted, last = totals.get(category, (0, None, None, 0, None))
+        for key in keys:
+            rows = groups.get(key, [])
+            count = sum(r[2] for r in rows)
+            lasts = [r[5] for r in rows if r[5]]
+            banks = {origins[r[1]] for r in rows if r[1] in origins}
             out.append(
                 CategoryStats(
-                    category=category,
-                    prompts=bank_counts.get(category, 0),
-                    attempted=attempted,
+                    category=key[1],
+                    prompts=bank_counts.get(key[1], 0) if key[0] else 0,
+                    attempted=len(rows),
                     attempts=count,
-                    mean_score=mean,
-                    best_score=best,
-                    trend=_trend(recent.get(category, [])),
-                    last_at=_maybe_time(last),
+                    mean_score=sum(r[3] for r in rows) / count if count else None,
+                    best_score=max((r[4] for r in rows), default=None),
+                    trend=_trend(recent.get(key, [])),
+                    last_at=_maybe_time(max(lasts, default=None)),
+                    in_bank=key[0],
+                    banks=tuple(sorted(banks)) if not key[0] else (),
                 )
             )
         return out

@@ -11,6 +11,7 @@ import gc
 import random
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -185,7 +186,11 @@ class DesignPrepApp(App[None]):
 
     def open_attempt(self, attempt: Attempt) -> None:
         prompt = self.bank.prompts.get(attempt.prompt_id)
-        self.push_screen(ResultsScreen(attempt, prompt, read_only=True))
+        bank_dir = None
+        if prompt is None:  # from a bank folder not loaded now: say which, if known
+            with suppress(HistoryError):
+                bank_dir = self.store.prompt_bank(attempt.prompt_id)
+        self.push_screen(ResultsScreen(attempt, prompt, read_only=True, bank_dir=bank_dir))
 
     def open_problems(self) -> None:
         if self.bank.problems and not isinstance(self.screen, ProblemsScreen):

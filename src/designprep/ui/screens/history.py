@@ -34,6 +34,7 @@ POINT_WIDTH = 56
 # grading, and a long history would otherwise load hundreds of megabytes at once.
 SHOWN_ATTEMPTS = 500
 _BAND_COLOUR = {"strong": "green", "hire": "green", "lean-no": "yellow", "no": "red"}
+NOT_LOADED = "not-loaded:"  # row key of a category's attempts at prompts not in the bank
 
 
 @dataclass(frozen=True)
@@ -158,12 +159,12 @@ class HistoryScreen(Screen[None]):
         for c in data.categories:
             trend = "" if c.trend is None else f"{c.trend:+.0f}"
             categories.add_row(
-                c.category,
+                c.category if c.in_bank else f"{c.category} (not loaded)",
                 str(c.attempts),
                 "–" if c.mean_score is None else f"{c.mean_score:.0f}",
                 "–" if c.best_score is None else str(c.best_score),
                 trend,
-                key=c.category,
+                key=c.category if c.in_bank else NOT_LOADED + c.category,
             )
         oldest_first = list(reversed(data.attempts))
         self.query_one("#chart-all", ScoreChart).plot(
@@ -195,7 +196,7 @@ class HistoryScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#categories")
     def _category_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.has_focus and event.row_key.value:
-            self.chart_category = event.row_key.value
+            self.chart_category = event.row_key.value.removeprefix(NOT_LOADED)
 
     @on(DataTable.RowSelected, "#attempts")
     def _attempt_selected(self, event: DataTable.RowSelected) -> None:
@@ -214,7 +215,7 @@ class HistoryScreen(Screen[None]):
     def action_cycle_category(self) -> None:
         if self.data is None:
             return
-        names = [c.category for c in self.data.categories if c.attempts]
+        names = list(dict.fromkeys(c.category for c in self.data.categories if c.attempts))
         if not names:
             return
         i = names.index(self.chart_category) if self.chart_category in names else -1

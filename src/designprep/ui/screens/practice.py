@@ -323,6 +323,7 @@ class PracticeScreen(Screen[Attempt | None]):
                     result=result,
                     started_at=self.started_at,
                     submitted_at=submitted_at,
+                    bank_dir=app.bank.prompt_banks.get(self.prompt.id),
                 )
             except HistoryError as exc:
                 attempt = self._unsaved_attempt(text, result, submitted_at)

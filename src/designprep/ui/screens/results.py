@@ -7,6 +7,7 @@ only back.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
 
@@ -56,11 +57,21 @@ class ResultsScreen(Screen[Choice]):
 
     show_arithmetic: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, attempt: Attempt, prompt: Prompt | None, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        attempt: Attempt,
+        prompt: Prompt | None,
+        *,
+        read_only: bool = False,
+        bank_dir: str | None = None,
+    ) -> None:
+        """``prompt`` is None when the bank loaded now does not hold it; ``bank_dir`` is
+        then the bank folder it came from, where known."""
         super().__init__()
         self.attempt = attempt
         self.prompt = prompt
         self.read_only = read_only
+        self.bank_dir = bank_dir
         self.result = attempt.result
 
     @property
@@ -89,16 +100,15 @@ class ResultsScreen(Screen[Choice]):
                     yield AnswerView(a.answer, breakdown.marks(), id="answer-view")
                 # Rich Markdown in a Static: one widget each, so the screen paints at once
                 with TabPane("Model answer", id="model-tab"), VerticalScroll():
-                    yield Static(
-                        RichMarkdown(
-                            self.prompt.model_answer
-                            if self.prompt
-                            else "*This prompt is no longer in the bank.*"
-                        ),
-                        id="model-answer",
-                    )
+                    if self.prompt:
+                        yield Static(RichMarkdown(self.prompt.model_answer), id="model-answer")
+                    else:
+                        yield Static(self._not_loaded(), id="model-answer", markup=False)
                 with TabPane("Follow-ups", id="follow-tab"), VerticalScroll():
-                    yield Static(RichMarkdown(self._follow_ups()), id="follow-ups")
+                    if self.prompt:
+                        yield Static(RichMarkdown(self._follow_ups()), id="follow-ups")
+                    else:
+                        yield Static(self._not_loaded(), id="follow-ups", markup=False)
         yield Static("\n".join(r.breakdown.explain()), id="arithmetic", markup=False)
         yield KeyFooter()
 
@@ -135,9 +145,21 @@ class ResultsScreen(Screen[Choice]):
         parts.extend(r.notes)
         return " · ".join(parts)
 
+    def _not_loaded(self) -> str:
+        """Why the prompt cannot be shown, and how to see it again."""
+        if self.bank_dir:
+            return (
+                f"This prompt came from the bank folder {self.bank_dir}, which is not loaded "
+                f"now. Open designprep with --bank {shlex.quote(self.bank_dir)} to see its "
+                "model answer and follow-up questions."
+            )
+        return (
+            "This prompt is not in the bank loaded now: it was removed, or it came from a bank "
+            "folder of your own (open designprep with --bank DIR to see it)."
+        )
+
     def _follow_ups(self) -> str:
-        if self.prompt is None:
-            return "*This prompt is no longer in the bank.*"
+        assert self.prompt is not None
         if not self.prompt.follow_ups:
             return "*No follow-up questions for this prompt.*"
         lines = ["What the interviewer would ask next:", ""]
