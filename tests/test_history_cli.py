@@ -306,3 +306,14 @@ def test_grade_records_the_bank_folder_of_its_prompt(capsys: pytest.CaptureFixtu
     assert code == 0
     code, out, _ = cli(capsys, "history", "--id", "1")  # without --bank
     assert f"add --bank {TINY_BANK.resolve()}" in out
+
+
+def test_importing_a_markdown_export_says_it_is_for_reading(
+    capsys: pytest.CaptureFixture[str], history: HistoryStore, tmp_path: Path
+) -> None:
+    target = tmp_path / "history.md"
+    assert cli(capsys, "export", "--format", "markdown", "-o", str(target))[0] == 0
+    code, _, err = cli(capsys, "import", str(target))
+    assert code == 1 and err.count("\n") == 1
+    assert "Markdown export" in err and "cannot be imported" in err and "--format json" in err
+    assert "missing" not in err

@@ -174,7 +174,8 @@ def read_attempts(path: Path) -> list[Attempt]:
 
 def read_import(path: Path) -> tuple[list[Attempt], list[str]]:
     """(sound attempts, one message per rejected record) from a JSON or CSV export, told
-    apart by content, not by name. A file that is not an export at all raises."""
+    apart by content, not by name. A file that is not an export at all (or a Markdown
+    export, which is for reading) raises."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             text = fh.read()
@@ -186,6 +187,11 @@ def read_import(path: Path) -> tuple[list[Attempt], list[str]]:
         raise TransferError(f"{path}: not UTF-8 text (is it a designprep export?)") from None
     except OSError as exc:
         raise TransferError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if text.lstrip().startswith("#"):  # the Markdown export's heading
+        raise TransferError(
+            f"{path}: a Markdown export, which is for reading and cannot be imported; "
+            "'designprep export --format json' (or csv) writes one that can"
+        )
     if text.lstrip().startswith(("{", "[")):
         records = _json_records(path, text)
     else:
