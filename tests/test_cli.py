@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import TINY_BANK, run_cli
+from tests.conftest import TINY_BANK, designprep_exe, run_cli
 
 TINY = ["--bank", str(TINY_BANK)]
 GOOD = (
@@ -203,6 +207,61 @@ def test_show_prints_prompt_and_model_answer_on_request() -> None:
     assert "Model answer" not in plain.stdout
     full = run_cli("show", "url-short", "--model-answer", *TINY)
     assert "Model answer" in full.stdout and "base62" in full.stdout
+
+
+def test_show_hints_shows_the_first_n() -> None:
+    plain = run_cli("show", "tracker-choice", *TINY)
+    assert "Where may patient data live?" not in plain.stdout
+    assert "--hints N" in plain.stdout  # says how to see them
+    one = run_cli("show", "tracker-choice", "--hints", "1", *TINY)
+    assert one.returncode == 0
+    assert "1. Where may patient data live?" in one.stdout
+    assert "Which tool is self-hosted?" not in one.stdout
+    assert "--hints-used 1" in one.stdout  # what they cost when graded
+    every = run_cli("show", "tracker-choice", "--hints", "9", *TINY)
+    assert "2. Which tool is self-hosted?" in every.stdout
+    assert_one_line_error(run_cli("show", "tracker-choice", "--hints", "-1", *TINY), "--hints")
+
+
+def run_in_terminal(*args: str) -> str:
+    """The console script with its output on a pseudo-terminal 80 columns wide, as a person
+    runs it (colour off, so the text can be read back)."""
+    master, slave = os.openpty()
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "TERM": "xterm-256color"}
+    proc = subprocess.Popen([designprep_exe(), *args], stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert proc.wait(timeout=120) == 0, out
+    text = out.decode().replace("\r\n", "\n")
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)  # bold and italic stay with NO_COLOR
+
+
+def test_show_renders_markdown_in_a_terminal(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    shutil.copytree(TINY_BANK, bank)
+    prompt = bank / "mlops" / "tracker-choice.yaml"
+    prompt.write_text(
+        prompt.read_text().replace(
+            "  A hospital research group trains models on patient data.",
+            "  A hospital research group trains models on **patient data**:\n\n"
+            "  - 30 data scientists\n  - one auditor\n\n ",
+        )
+    )
+    shown = run_in_terminal("show", "tracker-choice", "--hints", "1", "--bank", str(bank))
+    assert "patient data:" in shown and "**" not in shown
+    assert "• 30 data scientists" in shown and "- 30" not in shown
+    assert "1. Where may patient data live?" in shown
+    piped = run_cli("show", "tracker-choice", "--bank", str(bank)).stdout
+    assert "**patient data**" in piped  # into a file or a pipe: the Markdown as written
 
 
 def test_environment_bank_is_loaded() -> None:

@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
 from designprep.bank import DIFFICULTIES, Bank, Prompt, Rubric, UnknownPromptError
 from designprep.bank.problems import display_path
 from designprep.bank.visible import visible
-from designprep.bank.yaml_source import read_yaml
+from designprep.bank.yaml_source import field_path, read_yaml
 from designprep.cli.common import UserError, add_bank_option, load, print_json
-from designprep.grading import GradeResult
+from designprep.grading import AnswerError, GradeResult
 from designprep.grading.engine import UnusablePhrase
 from designprep.prepared import grader_for
 
@@ -33,8 +38,22 @@ def register(sub: Any) -> None:
     add_bank_option(p)
     p.set_defaults(func=run_list)
 
-    p = sub.add_parser("show", help="show one prompt", description="Print a prompt to answer.")
+    p = sub.add_parser(
+        "show",
+        help="show one prompt",
+        description=(
+            "Print a prompt to answer: in a terminal its Markdown is rendered, into a file or "
+            "a pipe it is printed as written."
+        ),
+    )
     p.add_argument("prompt_id")
+    p.add_argument(
+        "--hints",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="also print the first N hints (grade with --hints-used N: each costs points)",
+    )
     p.add_argument("--model-answer", action="store_true", help="also print the model answer")
     p.add_argument("--json", action="store_true", help="print the prompt as JSON")
     add_bank_option(p)
@@ -127,28 +146,75 @@ def run_show(args: argparse.Namespace) -> int:
             data.pop("samples")
         print_json(data)
         return 0
+    # in a terminal, Markdown rendered by rich; otherwise as written (a file, a pipe, a script)
+    out = Console(width=min(100, Console().width), highlight=False) if sys.stdout.isatty() else None
+
+    def markdown(text: str, indent: int = 0, label: str = "") -> None:
+        prefix = " " * indent + (f"{label} " if label else "")
+        text = visible(text.strip())
+        if out is None:
+            pad = " " * len(prefix)  # wrapped lines hang under the text, as in a terminal
+            print(prefix + textwrap.indent(text, pad)[len(pad) :])
+            return
+        # Markdown syntax only: no console markup, no escape sequences from the file
+        grid = Table.grid()
+        grid.add_column(width=len(prefix) or None)
+        grid.add_column()
+        grid.add_row(prefix, Markdown(text, hyperlinks=False))
+        out.print(grid)
+
     print(f"{visible(prompt.title, one_line=True)}\n")
     print(
         f"{prompt.category} · {prompt.difficulty} · {prompt.time_limit_minutes} min · "
-        f"{', '.join(prompt.tags)}\n"
+        f"{visible(', '.join(prompt.tags), one_line=True)}\n"
     )
-    print(visible(prompt.prompt.strip()))
-    if prompt.hints:
-        print(f"\n{len(prompt.hints)} hint(s) available (-{prompt.hint_penalty} points each)")
+    markdown(prompt.prompt)
+    hints, shown = len(prompt.hints), min(args.hints, len(prompt.hints))
+    if shown:
+        print(f"\nHints ({shown} of {hints})\n")
+        for i, hint in enumerate(prompt.hints[:shown], start=1):
+            markdown(hint, 2, f"{i}.")
+        print(f"\nGrade with --hints-used {shown}: each hint costs {prompt.hint_penalty} points.")
+    if shown < hints:
+        more = "the first N" if not shown else "more"
+        print(
+            f"\n{hints - shown} {'more ' if shown else ''}hint(s) "
+            f"(-{prompt.hint_penalty} points each): --hints N shows {more}"
+        )
     if args.model_answer:
         print("\nModel answer\n")
-        print(textwrap.indent(visible(prompt.model_answer.strip()), "  "))
+        markdown(prompt.model_answer, 2)
     return 0
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not '{visible(text)}'")
+    return n
 
 
 def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
     grader = grader_for(bank)
     report = []
     for prompt in prompts:
-        model = grader.grade(prompt, prompt.model_answer).score
+        file = bank.prompt_files[prompt.id]
+        problems = _placeholders(bank, prompt)
+        model: int | None = None
+        try:
+            model = grader.grade(prompt, prompt.model_answer).score
+        except AnswerError as exc:  # e.g. over the length limit: this file's problem only
+            problems.append(_at(file, ("model_answer",), str(exc)))
         samples = []
         for i, sample in enumerate(prompt.samples):
-            result = grader.grade(prompt, sample.text)
+            try:
+                result = grader.grade(prompt, sample.text)
+            except AnswerError as exc:
+                problems.append(_at(file, ("samples", i, "text"), str(exc)))
+                continue
             samples.append(
                 {
                     "index": i,
@@ -160,9 +226,8 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
                 }
             )
         warnings = [_unusable_problem(bank, u) for u in grader.index(prompt).unusable]
-        problems = _placeholders(bank, prompt)
-        path = display_path(bank.prompt_files[prompt.id])
-        if model < MODEL_ANSWER_MIN:
+        path = display_path(file)
+        if model is not None and model < MODEL_ANSWER_MIN:
             problems.append(f"{path}: model_answer: scores {model}, needs >= {MODEL_ANSWER_MIN}")
         misses = [
             f"{path}: samples[{s['index']}]{_kind_label(s['kind'])}: "
@@ -185,6 +250,10 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
 
 
 _PLACEHOLDER_RE = re.compile(r"\bTODO\b")
+
+
+def _at(file: Path, loc: tuple[str | int, ...], message: str) -> str:
+    return f"{display_path(file)}:{read_yaml(file).line_of(loc)}: {field_path(loc)}: {message}"
 
 
 def _kind_label(kind: object) -> str:
@@ -288,7 +357,8 @@ def run_validate(args: argparse.Namespace) -> int:
         samples = "  ".join(
             f"{s['stated']}→{s['graded']}{'' if s['ok'] else '!'}" for s in r["samples"]
         )
-        print(f"{mark} {r['id']:<{width}}  model {r['model_answer']:>3}   samples {samples}")
+        model = "-" if r["model_answer"] is None else r["model_answer"]
+        print(f"{mark} {r['id']:<{width}}  model {model:>3}   samples {samples}")
     print()
     for msg in warnings:
         print(f"warning: {visible(msg, one_line=True)}")
