@@ -158,7 +158,9 @@ def test_stats(capsys: pytest.CaptureFixture[str], history: HistoryStore) -> Non
     code, out, _ = cli(capsys, "stats", *TINY)
     assert code == 0
     systems = next(line for line in out.splitlines() if line.startswith("systems "))
-    assert systems.split()[1:5] == ["1/1", "3", "64.0", "90"]
+    assert systems.split()[1:5] == ["1/1", "3", "64", "90"]  # mean and best alike: points
+    mlops = next(line for line in out.splitlines() if line.startswith("mlops "))
+    assert mlops.split()[3:7] == ["68", "81", "↑", "+26"]
     assert "Most-missed reasoning points\n  missed   3 of 3    url-short       Point b" in out
 
     _, out, _ = cli(capsys, "stats", "--json", *TINY)

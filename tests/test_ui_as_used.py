@@ -292,3 +292,18 @@ async def test_an_attempt_from_another_bank_says_where_that_bank_is(
         shown = text_in(app, results.query_one("#model-answer"))
         assert str(TINY_BANK.resolve()) in shown and "--bank" in shown, shown
         assert "no longer in the bank" not in shown
+
+
+@pytest.mark.parametrize("key", ["ctrl+g", "f1", "escape"], ids=["hint", "help", "leave"])
+async def test_a_modal_dims_the_screen_behind_it_instead_of_blanking_it(
+    key: str, tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("enter")
+        app.screen.query_one("#answer", TextArea).insert("A first line of the answer.")
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.screen.is_modal
+        shown = "\n".join(screen_lines(app))
+        assert "─ Prompt ─" in shown and "─ Your answer ─" in shown, shown

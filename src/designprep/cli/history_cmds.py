@@ -423,12 +423,12 @@ def _stats_table(categories: list[CategoryStats]) -> str:
     cat_w = max([len("category"), *(len(n) for n in names.values())])
     lines = [f"{'category':<{cat_w}}  prompts  attempts   mean  best   trend  last practised"]
     for c in categories:
-        mean = "-" if c.mean_score is None else f"{c.mean_score:.1f}"
+        mean = "-" if c.mean_score is None else f"{c.mean_score:.0f}"  # whole points, as best
         best = "-" if c.best_score is None else str(c.best_score)
         trend = (
             "-"
             if c.trend is None
-            else f"{'↑' if c.trend > 0 else '↓' if c.trend < 0 else '→'} {c.trend:+.1f}"
+            else f"{'↑' if c.trend > 0 else '↓' if c.trend < 0 else '→'} {c.trend:+.0f}"
         )
         last = local_time(c.last_at) if c.last_at else "never"
         attempted = f"{c.attempted}/{c.prompts}" if c.in_bank else str(c.attempted)
