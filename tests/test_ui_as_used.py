@@ -132,12 +132,21 @@ async def test_browse_keeps_the_columns_that_matter_and_every_key(
         assert_every_key_shown(pilot)
 
 
-async def test_history_at_80x24_shows_whole_scores(
-    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+async def test_history_shows_whole_scores_and_every_category_column(
+    size: tuple[int, int], tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
 ) -> None:
-    history_of_three(tiny_bank, tiny_grader, store)
-    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
-    async with app.run_test(size=SMALL) as pilot:
+    url = tiny_bank.prompts["url-short"]  # the longest category name of the bundled bank
+    bank = replace(
+        tiny_bank,
+        prompts={
+            **tiny_bank.prompts,
+            url.id: url.model_copy(update={"category": "ml-system-design"}),
+        },
+    )
+    history_of_three(bank, tiny_grader, store)
+    app = make_app(bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=size) as pilot:
         await pilot.press("h")
         await settle(pilot)
         screen = app.screen

@@ -28,7 +28,7 @@ from designprep.ui.widgets.title_bar import TitleBar
 if TYPE_CHECKING:
     from designprep.ui.app import DesignPrepApp
 
-PROMPT_WIDTH = 28
+PROMPT_WIDTH = 26
 POINT_WIDTH = 56
 # The table and charts show the latest attempts only: each carries its answer and full
 # grading, and a long history would otherwise load hundreds of megabytes at once.
@@ -156,10 +156,12 @@ class HistoryScreen(Screen[None]):
             )
         categories = self.query_one("#categories", DataTable)
         categories.clear()
+        apart = any(not c.in_bank for c in data.categories)
+        categories.border_subtitle = "* prompts not in the bank loaded now" if apart else ""
         for c in data.categories:
             trend = "" if c.trend is None else f"{c.trend:+.0f}"
             categories.add_row(
-                c.category if c.in_bank else f"{c.category} (not loaded)",
+                c.category if c.in_bank else f"{c.category} *",
                 str(c.attempts),
                 "–" if c.mean_score is None else f"{c.mean_score:.0f}",
                 "–" if c.best_score is None else str(c.best_score),
