@@ -241,3 +241,261 @@ def test_bad_grade_inputs_fail_first_in_one_line(
     assert len(lines) == 1 and needle in lines[0], proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     assert "no attempts yet" in run_cli("history").stdout  # nothing half-saved
+
+
+# -- item 6: hostile or huge bank files are refused, file by file, and quickly ------------------
+
+
+def run_bounded(*args: str, seconds: float = 30, memory_mb: int | None = None):  # type: ignore[no-untyped-def]
+    """The CLI in a subprocess that must finish in ``seconds`` (and, on request, within a
+    memory limit): a hang or a blow-up is a test failure, not a stuck test run."""
+    import os
+    import resource
+    import subprocess
+
+    from tests.conftest import designprep_exe
+
+    def limit() -> None:
+        if memory_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+
+    try:
+        proc = subprocess.run(
+            [designprep_exe(), *args],
+            capture_output=True,
+            text=True,
+            timeout=seconds,
+            env={**os.environ, "DESIGNPREP_NO_CACHE": "1"},
+            preexec_fn=limit,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"designprep {' '.join(args)} took over {seconds} s")
+    return proc
+
+
+def billion_laughs(levels: int = 9) -> str:
+    out = 'lol: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for n in range(1, levels):
+        out += f"l{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]\n"
+    return out
+
+
+def problems_of(proc) -> list[str]:  # type: ignore[no-untyped-def]
+    return [line for line in (proc.stdout + proc.stderr).splitlines() if "error" in line]
+
+
+@pytest.mark.parametrize("command", [["list"], ["validate"]])
+def test_an_alias_bomb_is_refused_quickly(tmp_path: Path, command: list[str]) -> None:
+    bank = copy_tiny(tmp_path)
+    (bank / "rubrics" / "bomb.yaml").write_text(
+        billion_laughs() + "id: *a8\npoints:\n  - id: p\n    text: a point\n"
+    )
+    proc = run_bounded(*command, "--bank", str(bank), seconds=60)
+    assert "Traceback" not in proc.stderr
+    out = proc.stdout + proc.stderr
+    assert "bomb.yaml:" in out and "aliases expand" in out, out[-2000:]
+    assert "tracker-choice" in out or command == ["list"]  # the rest still loads
+
+
+def test_a_recursive_alias_is_refused(tmp_path: Path) -> None:
+    from designprep.bank import load_bank
+
+    bank = copy_tiny(tmp_path)
+    (bank / "rubrics" / "loop.yaml").write_text("id: loop\npoints: &p [*p]\n")
+    problems = [str(p) for p in load_bank([bank], include_bundled=False).problems]
+    assert any("loop.yaml:2: points[0]:" in m and "refers to itself" in m for m in problems), (
+        problems
+    )
+
+
+def test_modest_aliases_still_load(tmp_path: Path) -> None:
+    from designprep.bank import load_bank
+
+    bank = copy_tiny(tmp_path)
+    rubric = bank / "rubrics" / "url-short.yaml"
+    text = rubric.read_text().replace(
+        "      - redis cache in front of the store since reads dominate writes\n",
+        "      - &cache redis cache in front of the store since reads dominate writes\n",
+    )
+    text = text.replace("[use the auto increment id as the short code]", "[*cache, *cache]")
+    rubric.write_text(text)
+    loaded = load_bank([bank], include_bundled=False)
+    assert not loaded.problems, [str(p) for p in loaded.problems]
+
+
+def test_a_huge_sparse_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    bank = copy_tiny(tmp_path)
+    huge = bank / "rubrics" / "huge.yaml"
+    with huge.open("wb") as fh:
+        fh.truncate(4 << 30)  # 4 GB of nothing: sparse, no disk used
+    proc = run_bounded("list", "--bank", str(bank), seconds=30, memory_mb=1500)
+    assert proc.returncode == 0, proc.stderr
+    assert "huge.yaml: file is larger than 1000 kB" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "item", "count"),
+    [
+        ("points", "  - id: p{n}\n    text: point number {n} about caching\n", 8000),
+        ("concepts", "  - id: c{n}\n    term: term{n}\n", 500),
+        ("red_flags", "  - id: f{n}\n    text: flag number {n} is wrong\n", 500),
+    ],
+)
+def test_too_many_items_in_a_rubric_is_an_error_naming_file_and_field(
+    tmp_path: Path, field: str, item: str, count: int
+) -> None:
+    bank = copy_tiny(tmp_path)
+    rubric = bank / "rubrics" / "url-short.yaml"
+    lines = rubric.read_text().splitlines(keepends=True)
+    start = lines.index(f"{field}:\n")
+    lines[start + 1 : start + 1] = [item.format(n=n) for n in range(count)]
+    rubric.write_text("".join(lines))
+    proc = run_bounded("validate", "--bank", str(bank), seconds=60, memory_mb=3000)
+    assert proc.returncode == 1
+    where = f"url-short.yaml:{start + 2}: {field}: "  # where the list starts
+    assert any(where in m and "items; at most" in m for m in problems_of(proc)), proc.stdout[-999:]
+    assert "✓ tracker-choice" in proc.stdout  # the other prompt is still self-tested
+
+
+def test_too_many_evidence_phrasings_is_an_error(tmp_path: Path) -> None:
+    from designprep.bank import load_bank
+
+    bank = copy_tiny(tmp_path)
+    rubric = bank / "rubrics" / "url-short.yaml"
+    many = "".join(f"      - phrasing number {n} of the caching point\n" for n in range(300))
+    text = rubric.read_text().replace(
+        "      - cache the popular links so redirects skip the database\n",
+        "      - cache the popular links so redirects skip the database\n" + many,
+    )
+    rubric.write_text(text)
+    problems = [str(p) for p in load_bank([bank], include_bundled=False).problems]
+    assert any(
+        "url-short.yaml:13: points[0].evidence: 302 items; at most" in m for m in problems
+    ), problems
+
+
+def test_an_overlong_model_answer_is_reported_for_its_file_only(tmp_path: Path) -> None:
+    bank = copy_tiny(tmp_path)
+    prompt = bank / "systems" / "url-short.yaml"
+    text = prompt.read_text().replace(
+        "  Redirects use 302", "  " + "Caching helps a lot. " * 3000 + "\n  Redirects use 302"
+    )
+    prompt.write_text(text)
+    proc = run_bounded("validate", "--bank", str(bank), seconds=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    line = text.splitlines().index("model_answer: |") + 1
+    assert any(
+        f"url-short.yaml:{line}: model_answer:" in m and "the limit is 50,000" in m
+        for m in problems_of(proc)
+    ), proc.stdout[-2000:]
+    assert "✓ tracker-choice" in proc.stdout
+
+
+def test_too_many_phrasings_in_all_is_an_error(tmp_path: Path) -> None:
+    from designprep.bank import load_bank
+
+    bank = copy_tiny(tmp_path)
+    rubric = bank / "rubrics" / "url-short.yaml"
+    points = "".join(
+        f"  - id: p{n}\n    text: point {n} about caching\n    evidence:\n"
+        + "".join(f"      - phrasing {m} of point {n}\n" for m in range(30))
+        for n in range(40)
+    )
+    rubric.write_text(rubric.read_text().replace("points:\n", "points:\n" + points))
+    problems = [str(p) for p in load_bank([bank], include_bundled=False).problems]
+    assert any(
+        "url-short.yaml:10: 1,254 phrasings" in m and "at most 1,000" in m for m in problems
+    ), problems
+
+
+# -- item 8: nothing under a bank folder is skipped without a word ------------------------------
+
+
+def as_a_normal_user() -> list[str]:
+    """A command prefix that makes root obey file permissions (setpriv drops the capabilities
+    that let root read any folder); nothing for a normal user."""
+    import os
+
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: no folder can be made unreadable")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all"]
+
+
+def validate_json(bank: Path, prefix: list[str] | None = None) -> dict:  # type: ignore[type-arg]
+    import os
+    import subprocess
+
+    from tests.conftest import designprep_exe
+
+    cmd = [*(prefix or []), designprep_exe(), "validate", "--json", "--bank", str(bank)]
+    try:
+        proc = subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "DESIGNPREP_NO_CACHE": "1"},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("validate hung (a FIFO opened for reading?)")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_an_unreadable_folder_is_a_problem(tmp_path: Path) -> None:
+    bank = copy_tiny(tmp_path)
+    locked = bank / "locked"
+    locked.mkdir()
+    (locked / "hidden-rubric.yaml").write_text("id: hidden-rubric\n")
+    locked.chmod(0)
+    try:
+        report = validate_json(bank, as_a_normal_user())
+    finally:
+        locked.chmod(0o755)
+    assert not report["ok"]
+    assert any("locked: cannot read the folder" in m for m in report["problems"]), report
+
+
+def test_symlink_loops_dangling_links_and_fifos_are_problems(tmp_path: Path) -> None:
+    import os
+
+    bank = copy_tiny(tmp_path)
+    (bank / "systems" / "loop").symlink_to("..")
+    (bank / "rubrics" / "self.yaml").symlink_to("self.yaml")
+    (bank / "rubrics" / "gone.yaml").symlink_to("nowhere.yaml")
+    os.mkfifo(bank / "rubrics" / "pipe.yaml")
+    elsewhere = tmp_path / "shared"
+    elsewhere.mkdir()
+    (bank / "shared").symlink_to(elsewhere)
+    report = validate_json(bank)
+    problems = report["problems"]
+    expected = {
+        "loop": "symlink loop",
+        "self.yaml": "symlink loop",
+        "gone.yaml": "broken symlink (to nowhere.yaml)",
+        "pipe.yaml": "not a regular file (a FIFO)",
+        "shared": "a symlink to a folder is not followed",
+    }
+    for name, why in expected.items():
+        assert any(f"{name}: {why}" in m for m in problems), (name, problems)
+    assert not report["ok"]
+    assert {p["id"] for p in report["prompts"]} == {"tracker-choice", "url-short"}
+
+
+def test_duplicate_keys_are_an_error_with_their_line(tmp_path: Path) -> None:
+    from designprep.bank import load_bank
+
+    bank = copy_tiny(tmp_path)
+    rubric = bank / "rubrics" / "url-short.yaml"
+    text = rubric.read_text().replace("    penalty: 10\n", "    penalty: 10\n    penalty: 0\n")
+    rubric.write_text(text)
+    line = text.splitlines().index("    penalty: 0") + 1
+    problems = [str(p) for p in load_bank([bank], include_bundled=False).problems]
+    assert any(
+        f"url-short.yaml:{line}: red_flags[0].penalty: duplicate key (first at line {line - 1})"
+        in m
+        for m in problems
+    ), problems

@@ -7,9 +7,12 @@ duplicate ids are checked after every file is read.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import os
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -19,10 +22,33 @@ from pydantic import BaseModel, ValidationError
 from designprep import locations
 from designprep.bank.models import Prompt, Rubric
 from designprep.bank.problems import LoadProblem, display_path
-from designprep.bank.yaml_source import SourceError, YamlSource, read_yaml
+from designprep.bank.yaml_source import (
+    SourceError,
+    YamlSource,
+    field_path,
+    file_kind,
+    read_yaml,
+)
 
 Kind = Literal["prompt", "rubric"]
 YAML_SUFFIXES = (".yaml", ".yml")
+# The most items a list in a file may hold, and phrasings (text, evidence, contradicted_by)
+# a rubric may hold in all: grading costs grow with them, and real files stay far below
+# (the largest bundled rubric: 20 concepts, 13 points, 21 phrasings of a flag, 161 in all).
+MAX_ITEMS = {
+    "concepts": 100,
+    "points": 60,
+    "red_flags": 40,
+    "aliases": 40,
+    "evidence": 40,
+    "contradicted_by": 40,
+    "tags": 30,
+    "hints": 20,
+    "follow_ups": 40,
+    "rubrics": 10,
+    "samples": 40,
+}
+MAX_PHRASINGS = 1000
 
 
 class UnknownPromptError(KeyError):
@@ -92,7 +118,7 @@ def load_bank(extra_dirs: Sequence[Path] = (), *, include_bundled: bool = True) 
         if not root.is_dir():
             bank.problems.append(LoadProblem(root, None, None, "bank folder not found"))
             continue
-        for path in _yaml_files(root):
+        for path in _yaml_files(root, bank.problems):
             parsed += _parse_file(path, root, expected, bank.problems, broken)
 
     for item in parsed:
@@ -104,15 +130,58 @@ def load_bank(extra_dirs: Sequence[Path] = (), *, include_bundled: bool = True) 
     return bank
 
 
-def _yaml_files(root: Path) -> Iterable[Path]:
-    files = (
-        p
-        for p in root.rglob("*")
-        if p.suffix in YAML_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
-    return sorted(files)
+def _yaml_files(root: Path, problems: list[LoadProblem]) -> list[Path]:
+    """Every YAML file under ``root`` but in dot-folders. What cannot be read, or is not
+    what it seems, is a problem naming it, never skipped in silence: a folder that cannot
+    be listed, a broken or looping symlink, a FIFO or device named *.yaml, and a symlink to
+    a folder (not followed, as a link back to a parent would loop)."""
+    found: list[Path] = []
+    folders = [root]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            problems.append(
+                LoadProblem(folder, None, None, f"cannot read the folder ({exc.strerror or exc})")
+            )
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            why = _not_loadable(path, entry.is_symlink())
+            if why:
+                problems.append(LoadProblem(path, None, None, why))
+            elif path.is_dir():
+                folders.append(path)
+            elif path.suffix in YAML_SUFFIXES:
+                found.append(path)
+    return sorted(found)
+
+
+def _not_loadable(path: Path, is_link: bool) -> str | None:
+    """Why an entry of a bank folder cannot be loaded, or None (a YAML file, a folder, or
+    any other file, which is not bank content)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if not is_link:
+            return f"cannot read ({exc.strerror or exc})"
+        if exc.errno == errno.ELOOP:
+            return "symlink loop (it leads back to itself)"
+        return f"broken symlink (to {os.readlink(path)})"
+    if stat.S_ISDIR(info.st_mode):
+        if not is_link:
+            return None
+        target = path.resolve()
+        if target == path.parent.resolve() or target in path.parent.resolve().parents:
+            return f"symlink loop (it leads back to {display_path(target)})"
+        return f"a symlink to a folder is not followed; add {display_path(target)} with --bank"
+    if path.suffix in YAML_SUFFIXES and not stat.S_ISREG(info.st_mode):
+        return f"not a regular file ({file_kind(info.st_mode)})"
+    return None
 
 
 def _parse_file(
@@ -125,7 +194,7 @@ def _parse_file(
     try:
         source = read_yaml(path)
     except SourceError as exc:
-        problems.append(LoadProblem(path, exc.line, None, str(exc)))
+        problems.append(LoadProblem(path, exc.line, exc.field, str(exc)))
         return []
     data = source.data
     if not isinstance(data, dict):
@@ -143,23 +212,76 @@ def _parse_file(
             )
         )
         return []
+    raw_id = data.get("id")
+    own_id = raw_id if isinstance(raw_id, str) else path.stem  # never str() of a structure
+    too_many = _too_many(data, source)
+    if too_many:
+        problems += too_many
+        if kind == "rubric":
+            broken.add(own_id)
+        return []
     model_type: type[Prompt] | type[Rubric] = Prompt if kind == "prompt" else Rubric
     try:
         model = model_type.model_validate(data)
     except ValidationError as exc:
         if kind == "rubric":
-            broken.add(str(data.get("id", path.stem)))
+            broken.add(own_id)
         for err in exc.errors():
             loc = tuple(err["loc"])
-            problems.append(LoadProblem(path, source.line_of(loc), _field_path(loc), _message(err)))
+            problems.append(LoadProblem(path, source.line_of(loc), field_path(loc), _message(err)))
         return []
     own = _own_problems(model, source, root)
     if own:
         problems += own
         if kind == "rubric":
-            broken.add(str(data.get("id", path.stem)))
+            broken.add(own_id)
         return []
     return [_Parsed(kind, model, source, root)]
+
+
+def _too_many(data: dict[str, Any], source: YamlSource) -> list[LoadProblem]:
+    """Lists over MAX_ITEMS (top level, and in each item of a list), and a rubric with over
+    MAX_PHRASINGS phrasings: refused before validation, which would cost as much."""
+    found: list[LoadProblem] = []
+    phrasings = 0
+
+    def check(value: Any, loc: tuple[str | int, ...]) -> bool:
+        cap = MAX_ITEMS.get(str(loc[-1]))
+        if not isinstance(value, list) or cap is None or len(value) <= cap:
+            return True
+        found.append(
+            LoadProblem(
+                source.path,
+                source.line_of(loc),
+                field_path(loc),
+                f"{len(value):,} items; at most {cap}",
+            )
+        )
+        return False
+
+    for key, value in data.items():
+        if not check(value, (key,)) or not isinstance(value, list):
+            continue
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                continue
+            for sub, inner in item.items():
+                check(inner, (key, i, sub))
+            if key in ("points", "red_flags"):
+                lists = [item.get(k) for k in ("evidence", "contradicted_by")]
+                phrasings += 1 + sum(len(v) for v in lists if isinstance(v, list))
+    if phrasings > MAX_PHRASINGS and not found:
+        loc = ("points",)
+        found.append(
+            LoadProblem(
+                source.path,
+                source.line_of(loc),
+                None,
+                f"{phrasings:,} phrasings (text, evidence, contradicted_by) in points and "
+                f"red_flags; at most {MAX_PHRASINGS:,}",
+            )
+        )
+    return found
 
 
 def _guess_kind(data: dict[str, Any]) -> Kind | None:
@@ -209,7 +331,7 @@ def _rubric_problems(rubric: Rubric, source: YamlSource) -> list[LoadProblem]:
                     LoadProblem(
                         source.path,
                         source.line_of(loc),
-                        _field_path(loc),
+                        field_path(loc),
                         f"duplicate id '{item.id}'",
                     )
                 )
@@ -225,7 +347,7 @@ def _rubric_problems(rubric: Rubric, source: YamlSource) -> list[LoadProblem]:
                     LoadProblem(
                         source.path,
                         source.line_of(loc),
-                        _field_path(loc),
+                        field_path(loc),
                         f"'{form}' already names concept '{other}'",
                     )
                 )
@@ -238,7 +360,7 @@ def _rubric_problems(rubric: Rubric, source: YamlSource) -> list[LoadProblem]:
                     LoadProblem(
                         source.path,
                         source.line_of(loc),
-                        _field_path(loc),
+                        field_path(loc),
                         f"unknown concept id '{ref}'",
                     )
                 )
@@ -277,22 +399,12 @@ def _add_prompt(bank: Bank, item: _Parsed, broken: set[str]) -> None:
                 else f"unknown rubric id '{rubric_id}'"
             )
             bank.problems.append(
-                LoadProblem(item.source.path, item.source.line_of(loc), _field_path(loc), why)
+                LoadProblem(item.source.path, item.source.line_of(loc), field_path(loc), why)
             )
         return
     added = _add(bank.prompts, bank.prompt_files, item, bank.problems)
     if added and item.root != locations.bundled_question_bank():
         bank.prompt_banks[item.model.id] = item.root.resolve()
-
-
-def _field_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out or "(file)"
 
 
 _MESSAGES = {

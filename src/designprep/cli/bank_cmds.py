@@ -17,9 +17,9 @@ from rich.table import Table
 from designprep.bank import DIFFICULTIES, Bank, Prompt, Rubric, UnknownPromptError
 from designprep.bank.problems import display_path
 from designprep.bank.visible import visible
-from designprep.bank.yaml_source import read_yaml
+from designprep.bank.yaml_source import field_path, read_yaml
 from designprep.cli.common import UserError, add_bank_option, load, print_json
-from designprep.grading import GradeResult
+from designprep.grading import AnswerError, GradeResult
 from designprep.grading.engine import UnusablePhrase
 from designprep.prepared import grader_for
 
@@ -201,10 +201,20 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
     grader = grader_for(bank)
     report = []
     for prompt in prompts:
-        model = grader.grade(prompt, prompt.model_answer).score
+        file = bank.prompt_files[prompt.id]
+        problems = _placeholders(bank, prompt)
+        model: int | None = None
+        try:
+            model = grader.grade(prompt, prompt.model_answer).score
+        except AnswerError as exc:  # e.g. over the length limit: this file's problem only
+            problems.append(_at(file, ("model_answer",), str(exc)))
         samples = []
         for i, sample in enumerate(prompt.samples):
-            result = grader.grade(prompt, sample.text)
+            try:
+                result = grader.grade(prompt, sample.text)
+            except AnswerError as exc:
+                problems.append(_at(file, ("samples", i, "text"), str(exc)))
+                continue
             samples.append(
                 {
                     "index": i,
@@ -216,9 +226,8 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
                 }
             )
         warnings = [_unusable_problem(bank, u) for u in grader.index(prompt).unusable]
-        problems = _placeholders(bank, prompt)
-        path = display_path(bank.prompt_files[prompt.id])
-        if model < MODEL_ANSWER_MIN:
+        path = display_path(file)
+        if model is not None and model < MODEL_ANSWER_MIN:
             problems.append(f"{path}: model_answer: scores {model}, needs >= {MODEL_ANSWER_MIN}")
         misses = [
             f"{path}: samples[{s['index']}]{_kind_label(s['kind'])}: "
@@ -241,6 +250,10 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
 
 
 _PLACEHOLDER_RE = re.compile(r"\bTODO\b")
+
+
+def _at(file: Path, loc: tuple[str | int, ...], message: str) -> str:
+    return f"{display_path(file)}:{read_yaml(file).line_of(loc)}: {field_path(loc)}: {message}"
 
 
 def _kind_label(kind: object) -> str:
@@ -344,7 +357,8 @@ def run_validate(args: argparse.Namespace) -> int:
         samples = "  ".join(
             f"{s['stated']}→{s['graded']}{'' if s['ok'] else '!'}" for s in r["samples"]
         )
-        print(f"{mark} {r['id']:<{width}}  model {r['model_answer']:>3}   samples {samples}")
+        model = "-" if r["model_answer"] is None else r["model_answer"]
+        print(f"{mark} {r['id']:<{width}}  model {model:>3}   samples {samples}")
     print()
     for msg in warnings:
         print(f"warning: {visible(msg, one_line=True)}")
