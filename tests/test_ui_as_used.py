@@ -316,3 +316,22 @@ async def test_a_modal_dims_the_screen_behind_it_instead_of_blanking_it(
         assert app.screen.is_modal
         shown = "\n".join(screen_lines(app))
         assert "─ Prompt ─" in shown and "─ Your answer ─" in shown, shown
+
+
+async def test_back_from_practice_the_cursor_stays_on_the_prompt_practised(
+    tiny_bank: Bank, tiny_grader: Grader, store: HistoryStore
+) -> None:
+    app = make_app(tiny_bank, tiny_grader, store, warm_up=False)
+    async with app.run_test(size=SIZES[0]) as pilot:
+        await pilot.press("slash", "e")  # a filter that both prompts pass
+        browse = app.screen
+        assert isinstance(browse, BrowseScreen)
+        assert len(browse.visible_prompts()) == 2
+        await pilot.press("down", "down")  # from the filter box to the table, second row
+        second = browse.highlighted
+        assert second == browse.visible_prompts()[1].id
+        await pilot.press("enter")
+        assert isinstance(app.screen, PracticeScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is browse and browse.highlighted == second

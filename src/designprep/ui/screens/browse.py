@@ -154,7 +154,7 @@ class BrowseScreen(Screen[None]):
             f"Next up (n): {found[0].title} — {found[1]}" if found else ""
         )
         self._shown = []  # force the table to be rebuilt
-        self.refilter()
+        self.refilter(to_best=False)  # the cursor stays on its prompt
         self._update_preview()
 
     def _row(self, prompt: Prompt) -> tuple[Text | str, ...]:
@@ -186,8 +186,9 @@ class BrowseScreen(Screen[None]):
     def visible_prompts(self) -> list[Prompt]:
         return [self.dp.bank.prompts[pid] for pid in self._shown]
 
-    def refilter(self) -> None:
-        """Show the prompts that pass the filters, best match first; keep the cursor's prompt."""
+    def refilter(self, *, to_best: bool = True) -> None:
+        """Show the prompts that pass the filters, best match first; the cursor goes to the
+        best match of a query (``to_best``), else stays on its prompt."""
         matches = filter_prompts(
             self._ordered(), self.filter_text, category=self.category, difficulty=self.difficulty
         )
@@ -197,7 +198,7 @@ class BrowseScreen(Screen[None]):
         self._shown = ids
         table = self.query_one("#prompts", PromptTable)
         # while typing a query the best match is the one to open; otherwise stay put
-        table.show(ids, cursor_to=ids[0] if self.filter_text and ids else None)
+        table.show(ids, cursor_to=ids[0] if to_best and self.filter_text and ids else None)
         self.highlighted = table.highlighted
 
     # -- events ------------------------------------------------------------------------------
