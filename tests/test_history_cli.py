@@ -74,7 +74,7 @@ def test_every_history_command_and_option_has_help() -> None:
 def test_grade_saves_unless_no_save(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(grade_cmd, "Grader", FakeGrader)
+    monkeypatch.setattr(grade_cmd, "grader_for", FakeGrader)
     args = ["grade", "tracker-choice", "--answer", "Host MLflow in our VPC.", *TINY]
     assert cli(capsys, *args, "--no-save")[0] == 0
     code, out, err = cli(capsys, *args, "--hints-used", "1")
@@ -89,7 +89,7 @@ def test_grade_saves_unless_no_save(
 def test_grade_with_a_damaged_history_still_shows_the_result(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(grade_cmd, "Grader", FakeGrader)
+    monkeypatch.setattr(grade_cmd, "grader_for", FakeGrader)
     with HistoryStore.open() as store:
         path = store.path
     path.write_bytes(b"garbage" * 1000)
