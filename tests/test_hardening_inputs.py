@@ -499,3 +499,68 @@ def test_duplicate_keys_are_an_error_with_their_line(tmp_path: Path) -> None:
         in m
         for m in problems
     ), problems
+
+
+# -- item 10: a read-only folder or a full disk: the history can still be read ------------------
+
+
+def run_limited(*args: str, prefix: list[str] | None = None, max_file_bytes: int | None = None):  # type: ignore[no-untyped-def]
+    """The CLI as a user whose files cannot grow past ``max_file_bytes`` (a disk that is
+    full for this process: writes fail as they would with no space left), or run through
+    ``prefix`` (as a normal user)."""
+    import os
+    import resource
+    import signal
+    import subprocess
+
+    from tests.conftest import designprep_exe
+
+    def limit() -> None:
+        if max_file_bytes is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a kill
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, max_file_bytes))
+
+    return subprocess.run(
+        [*(prefix or []), designprep_exe(), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DESIGNPREP_NO_CACHE": "1"},
+        preexec_fn=limit,
+    )
+
+
+def graded_history() -> Path:
+    import os
+
+    proc = run_cli("grade", "tracker-choice", "--answer", TRACKER, "--bank", str(TINY_BANK))
+    assert proc.returncode == 0, proc.stderr
+    return Path(os.environ["DESIGNPREP_HOME"])
+
+
+def assert_reads_with_saving_off(run) -> None:  # type: ignore[no-untyped-def]
+    for command in (["history"], ["history", "--id", "1"], ["stats"], ["export"]):
+        proc = run(*command, "--bank", str(TINY_BANK)) if command != ["export"] else run(*command)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert "tracker-choice" in proc.stdout, (command, proc.stdout)
+        note = proc.stderr.strip().splitlines()
+        assert len(note) == 1 and "saving is off" in note[0], (command, proc.stderr)
+    graded = run("grade", "tracker-choice", "--answer", TRACKER, "--bank", str(TINY_BANK))
+    assert graded.returncode == 0 and "Score " in graded.stdout, graded.stderr
+    assert "attempt not saved" in graded.stderr and "saving is off" in graded.stderr
+
+
+def test_a_read_only_history_folder_is_read_with_saving_off() -> None:
+    home = graded_history()
+    prefix = as_a_normal_user()
+    home.chmod(0o555)
+    try:
+        assert_reads_with_saving_off(lambda *a: run_limited(*a, prefix=prefix))
+    finally:
+        home.chmod(0o700)
+
+
+def test_a_full_disk_still_lets_the_history_be_read() -> None:
+    graded_history()
+    # no file may grow past 4 kB: SQLite cannot make the WAL's 32 kB shared-memory file
+    assert_reads_with_saving_off(lambda *a: run_limited(*a, max_file_bytes=4096))

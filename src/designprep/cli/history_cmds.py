@@ -155,6 +155,12 @@ def register(sub: Any) -> None:
 def open_store(*, recover: bool = False) -> Iterator[HistoryStore]:
     try:
         with HistoryStore.open(recover=recover) as store:
+            if store.read_only:
+                print(
+                    f"designprep: note: {store.path}: opened read-only ({store.read_only}); "
+                    "saving is off",
+                    file=sys.stderr,
+                )
             yield store
     except HistoryError as exc:
         raise UserError(str(exc)) from None

@@ -125,6 +125,7 @@ class HistoryStore:
         self.path = path
         self.recovered_from: Path | None = None  # where a damaged file was moved by recover=True
         self.recovery: Recovery | None = None  # what recover=True saved from it
+        self.read_only: str | None = None  # why saving is off, when it could only be read
         self._lock = threading.RLock()
 
     # -- opening and closing ---------------------------------------------------------------
@@ -180,12 +181,60 @@ class HistoryStore:
                 conn.close()
             if isinstance(exc, _NOT_FILE_ERRORS):
                 raise
+            reason = _unwritable_reason(exc)
+            if reason and path.is_file() and path.stat().st_size:
+                return cls._open_read_only(path, reason)
             raise from_sqlite(exc, path) from None
         except BaseException:
             if conn is not None:
                 conn.close()
             raise
         return cls(conn, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, reason: str) -> HistoryStore:
+        """Open an existing history that cannot be written to, for reading. Reading a WAL
+        file needs its shared-memory file, which a read-only folder or a full disk cannot
+        create; 'immutable' reads without it (and without locks: nobody can write there)."""
+        error: sqlite3.Error | None = None
+        for query in ("mode=ro", "mode=ro&immutable=1"):
+            conn: sqlite3.Connection | None = None
+            try:
+                conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?{query}",
+                    uri=True,
+                    timeout=BUSY_TIMEOUT_SECONDS,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+                conn.text_factory = lambda b: b.decode("utf-8", "surrogateescape")
+                _check_identity(conn, path)
+                _check_pages(conn, path)
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.Error as exc:
+                if conn is not None:
+                    conn.close()
+                if isinstance(exc, _NOT_FILE_ERRORS):
+                    raise
+                error = exc
+                continue
+            except BaseException:
+                if conn is not None:
+                    conn.close()
+                raise
+            if version < schema.SCHEMA_VERSION:
+                conn.close()
+                raise HistoryError(
+                    f"{path}: this history must be upgraded (to v{schema.SCHEMA_VERSION}) before "
+                    f"it can be read, and cannot be written ({reason}); make {path.parent} "
+                    "writable or free some space, then run designprep again",
+                    path,
+                )
+            store = cls(conn, path)
+            store.read_only = reason
+            return store
+        assert error is not None
+        raise from_sqlite(error, path) from None
 
     def close(self) -> None:
         with self._lock:
@@ -228,6 +277,12 @@ class HistoryStore:
                 raise
 
     def _write(self) -> Any:
+        if self.read_only:
+            raise HistoryError(
+                f"{self.path}: saving is off ({self.read_only}); make {self.path.parent} "
+                "writable or free some space, or set DESIGNPREP_HOME to another folder",
+                self.path,
+            )
         return self._transaction("BEGIN IMMEDIATE")
 
     def _read(self) -> Any:
@@ -537,6 +592,17 @@ class HistoryStore:
     def set_setting(self, key: str, value: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+
+
+def _unwritable_reason(exc: sqlite3.Error) -> str | None:
+    """Why a history that opened for reading could not be opened for writing, if that is
+    what ``exc`` says: then it is opened read-only instead of not at all."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")):
+        return "the history folder or file is read-only"
+    if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+        return f"the disk is full or failing: {exc}"
+    return None
 
 
 def _maybe_time(text: Any) -> datetime | None:
