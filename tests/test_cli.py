@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -339,3 +340,34 @@ def test_validate_warns_about_phrases_too_short_to_match(tmp_path: Path) -> None
         proc.stdout
     )
     assert proc.returncode == 0  # a warning, not a failure
+
+
+def test_the_command_table_matches_the_registered_commands() -> None:
+    """cli.commands lists every command with the module that registers it."""
+    import importlib
+
+    from designprep.cli.commands import COMMANDS
+    from designprep.cli.main import build_parser
+
+    assert set(_commands()) == set(COMMANDS)
+    for name, (module, summary) in COMMANDS.items():
+        sub = next(a for a in build_parser([name])._actions if a.dest == "command")
+        assert sub.choices[name].description, name  # the real parser, not the listing
+        assert sub.choices[name] is not None and summary
+        assert hasattr(importlib.import_module(f"designprep.cli.{module}"), "register")
+
+
+def test_top_level_help_and_a_typo_stay_light() -> None:
+    """`designprep --help` imports no command module, nor the loader, numpy or Textual."""
+    code = (
+        "import sys, contextlib, io; from designprep.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: main(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "heavy = [m for m in ('numpy', 'pydantic', 'yaml', 'textual', 'designprep.grading',"
+        " 'designprep.cli.grade_cmd') if m in sys.modules]\n"
+        "assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    typo = run_cli("grdae", "x")
+    assert typo.returncode == 1 and "invalid choice" in typo.stderr

@@ -13,6 +13,7 @@ import yaml
 from designprep.bank import DIFFICULTIES, Bank
 from designprep.bank.yaml_source import SourceError, read_yaml
 from designprep.cli.bank_cmds import schemas
+from designprep.cli.commands import summary
 from designprep.cli.common import UserError, add_bank_option, load
 from designprep.grading.text import analyze
 
@@ -92,7 +93,7 @@ red_flags:                        # claims that cost points when asserted, not w
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "new",
-        help="write a new prompt and rubric to fill in",
+        help=summary("new"),
         description=(
             "Write a prompt file and its rubric, with every field present and commented, into "
             "a bank folder: DIR/CATEGORY/ID.yaml and DIR/rubrics/ID.yaml (plus the JSON "
@@ -109,7 +110,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "draft-rubric",
-        help="propose a rubric from a prompt's model answer",
+        help=summary("draft-rubric"),
         description=(
             "Propose rubric concepts (terms of the model answer that are distinctive against "
             "the rest of the bank, by TF-IDF) and reasoning points (the model answer's "

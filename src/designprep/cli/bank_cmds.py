@@ -18,6 +18,7 @@ from designprep.bank import DIFFICULTIES, Bank, Prompt, Rubric, UnknownPromptErr
 from designprep.bank.problems import display_path
 from designprep.bank.visible import visible
 from designprep.bank.yaml_source import field_path, read_yaml
+from designprep.cli.commands import summary
 from designprep.cli.common import UserError, add_bank_option, load, print_json
 from designprep.grading import AnswerError, GradeResult
 from designprep.grading.engine import UnusablePhrase
@@ -28,7 +29,7 @@ SAMPLE_TOLERANCE = 15
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("list", help="list prompts", description="List the prompts in the bank.")
+    p = sub.add_parser("list", help=summary("list"), description="List the prompts in the bank.")
     p.add_argument("--category", help="only this category")
     p.add_argument("--difficulty", choices=DIFFICULTIES, help="only this difficulty")
     p.add_argument(
@@ -40,7 +41,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "show",
-        help="show one prompt",
+        help=summary("show"),
         description=(
             "Print a prompt to answer: in a terminal its Markdown is rendered, into a file or "
             "a pipe it is printed as written."
@@ -61,7 +62,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "validate",
-        help="check prompt and rubric files, then self-test the rubrics",
+        help=summary("validate"),
         description=(
             "Check every prompt and rubric file (schema, cross-references, duplicate ids), then "
             "self-test each rubric: the prompt's model answer must score >= "
@@ -80,7 +81,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "schema",
-        help="print the JSON Schema of prompt or rubric files",
+        help=summary("schema"),
         description=(
             "Print the JSON Schema of prompt or rubric YAML files, for editor completion and "
             "checking (yaml-language-server). --write DIR writes both files."

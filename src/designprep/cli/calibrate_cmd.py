@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from designprep.cli.commands import summary
 from designprep.cli.common import UserError, add_bank_option, load, print_json
 from designprep.grading.calibration import SCORE_MAP_FILE
 
@@ -14,7 +15,7 @@ from designprep.grading.calibration import SCORE_MAP_FILE
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "calibrate",
-        help="refit the score map on the bank's graded samples and print the fit",
+        help=summary("calibrate"),
         description=(
             "Grade every sample of the bank, fit the monotone map from raw coverage to a "
             "0-100 score on the interviewers' scores, and print how well it agrees with "

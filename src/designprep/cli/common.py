@@ -8,11 +8,12 @@ import re
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
-from designprep import locations, prepared
-from designprep.bank import Bank
-from designprep.grading import MAX_ANSWER_CHARS
+from designprep import locations
+
+if TYPE_CHECKING:  # imported where used: `designprep --help` needs neither
+    from designprep.bank import Bank
 
 
 class UserError(Exception):
@@ -38,6 +39,8 @@ def add_bank_option(parser: argparse.ArgumentParser) -> None:
 
 def load(args: argparse.Namespace, *, warn: bool = True) -> Bank:
     dirs = locations.extra_bank_dirs(getattr(args, "bank", []) + getattr(args, "bank_top", []))
+    from designprep import prepared
+
     bank = prepared.load(dirs)  # from the bank cache when no file changed
     if warn:
         for problem in bank.problems:
@@ -62,6 +65,8 @@ def open_input(name: str, what: str = "answer") -> AbstractContextManager[Binary
 
 def read_text_file(name: str, what: str = "answer") -> str:
     """Read UTF-8 text from a path or '-' (stdin), refusing binary and oversized input."""
+    from designprep.grading import MAX_ANSWER_CHARS
+
     limit = MAX_ANSWER_CHARS * 4  # bytes: UTF-8 uses at most four per character
     with open_input(name, what) as fh:
         try:

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from designprep.cli.commands import summary
 from designprep.cli.common import UserError, add_bank_option, load, print_json
 from designprep.grading.agreement import fit_leave_one_group_out, pearson, spearman
 
@@ -33,7 +34,7 @@ PEERS_HELP = (
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "eval",
-        help="measure agreement of grades with human scores in a CSV",
+        help=summary("eval"),
         description=(
             "Grade every row of a CSV of human-scored answers and print n, Pearson r, Spearman "
             "rho and RMSE against the human scores, and the wall time. Rows are graded "

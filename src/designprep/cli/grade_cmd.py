@@ -11,6 +11,7 @@ from typing import Any
 
 from designprep.bank import Bank, Prompt, UnknownPromptError
 from designprep.bank.visible import visible
+from designprep.cli.commands import summary
 from designprep.cli.common import (
     UserError,
     add_bank_option,
@@ -29,7 +30,7 @@ from designprep.prepared import grader_for
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "grade",
-        help="grade an answer to a prompt",
+        help=summary("grade"),
         description=(
             "Grade a free-text answer against a prompt's rubric and print the score, the "
             "verdict and the evidence for every point, concept and red flag. The attempt is "

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from designprep.bank import Prompt
 from designprep.bank.visible import visible
+from designprep.cli.commands import summary
 from designprep.cli.common import UserError, add_bank_option, load, print_json
 from designprep.cli.report import render
 from designprep.history import (
@@ -49,7 +50,7 @@ _AGE_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "history",
-        help="list your graded attempts",
+        help=summary("history"),
         description=(
             "List graded attempts, newest first (the table shows the latest "
             f"{TABLE_LIMIT} unless --limit or --all). --id N shows one attempt as it was graded. "
@@ -84,7 +85,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "stats",
-        help="scores per category and the most-missed reasoning points",
+        help=summary("stats"),
         description=(
             "Per category: prompts attempted, attempts, mean and best score, and the trend "
             "(mean of the latest attempts minus the ones before). Then the reasoning points "
@@ -104,7 +105,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "next",
-        help="the prompt to practise now, and why",
+        help=summary("next"),
         description=(
             "Pick the prompt to practise now: a prompt due for review (FSRS scheduling from your "
             "scores) first, then one never attempted, then one from your weakest category."
@@ -116,7 +117,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "export",
-        help="write your attempts to JSON, CSV or Markdown",
+        help=summary("export"),
         description=(
             "Write attempts, oldest first, with answers and full gradings. JSON and CSV can be "
             "read back with 'designprep import'; Markdown is for reading. An attempt damaged "
@@ -137,7 +138,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser(
         "import",
-        help="add attempts from a JSON or CSV export",
+        help=summary("import"),
         description=(
             "Add the attempts of a JSON or CSV file written by 'designprep export'. Attempts "
             "already in the history (same prompt, submission time and answer) are skipped, so "

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from designprep import __version__
-from designprep.bank.visible import visible
-from designprep.cli import (
-    authoring_cmds,
-    bank_cmds,
-    calibrate_cmd,
-    eval_cmd,
-    grade_cmd,
-    history_cmds,
-)
+from designprep.cli.commands import COMMANDS, modules
 from designprep.cli.common import Parser, UserError
 
-COMMANDS = [grade_cmd, bank_cmds, authoring_cmds, eval_cmd, calibrate_cmd, history_cmds]
 
-
-def build_parser() -> Parser:
+def build_parser(commands: Collection[str] | None = None) -> Parser:
+    """The parser, complete for ``commands`` (every command when None); the rest are only
+    listed in the help."""
     parser = Parser(
         prog="designprep",
         description=(
@@ -39,13 +32,35 @@ def build_parser() -> Parser:
         help="extra folder of prompt and rubric YAML files (repeatable; also DESIGNPREP_BANK)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in COMMANDS:
-        module.register(sub)
+    if commands is None or not all(c in COMMANDS for c in commands):
+        wanted = modules()  # every command; for a word that is none, the full parser says so
+    else:
+        wanted = list(dict.fromkeys(COMMANDS[c][0] for c in commands))
+    for name in wanted:
+        importlib.import_module(f"designprep.cli.{name}").register(sub)
+    for name, (_, summary) in COMMANDS.items():
+        if name not in sub.choices:  # listed in the help, parsed only when run
+            sub.add_parser(name, help=summary, add_help=False)
     return parser
 
 
+def command_of(argv: Sequence[str]) -> str | None:
+    """The command word of ``argv``: the first word that is not an option or its value."""
+    words = iter(argv)
+    for word in words:
+        if word == "--bank":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = command_of(argv)
+    # Only the command being run is imported; no command (the app, the top-level help)
+    # imports none, and a word that is no command gets the full parser to say so.
+    parser = build_parser([] if command is None else [command])
     args = parser.parse_args(argv)
     if not hasattr(args, "bank"):
         args.bank = []
@@ -56,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(args)
         return int(args.func(args))
     except UserError as exc:
-        print(f"designprep: error: {visible(str(exc), one_line=True)}", file=sys.stderr)
+        print(f"designprep: error: {_one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("designprep: interrupted", file=sys.stderr)
@@ -68,12 +83,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("DESIGNPREP_DEBUG"):
             raise
-        detail = visible(f"{type(exc).__name__}: {exc}", one_line=True)
+        detail = _one_line(f"{type(exc).__name__}: {exc}")
         print(
             f"designprep: internal error: {detail} (set DESIGNPREP_DEBUG=1 for details)",
             file=sys.stderr,
         )
         return 2
+
+
+def _one_line(text: str) -> str:
+    """``text`` safe for the terminal, on one line (imported here: errors are rare)."""
+    from designprep.bank.visible import visible
+
+    return visible(text, one_line=True)
 
 
 if __name__ == "__main__":
