@@ -74,21 +74,29 @@ def main() -> None:
         cmd = [exe, "grade", PROMPT_ID, "--answer-file", str(answer_file), "--no-save", "--json"]
         subprocess.run(cmd, check=True, capture_output=True, env=env)  # fills the bank cache
         # Interleaved, so the machine's load falls on all three alike: the ratio is the figure.
-        runs: dict[str, list[float]] = {"cached": [], "no cache": [], "python -c pass": []}
+        runs: dict[str, list[float]] = {
+            "cached": [],
+            "no cache": [],
+            "designprep --help": [],
+            "python -c pass": [],
+        }
         for _ in range(7):
             for label, argv, extra in (
                 ("cached", cmd, {}),
                 ("no cache", cmd, {"DESIGNPREP_NO_CACHE": "1"}),
+                ("designprep --help", [exe, "--help"], {}),
                 ("python -c pass", [sys.executable, "-c", "pass"], {}),
             ):
                 start = time.perf_counter()
                 subprocess.run(argv, check=True, capture_output=True, env={**env, **extra})
                 runs[label].append(time.perf_counter() - start)
     medians = {label: statistics.median(walls) for label, walls in runs.items()}
-    print("cold `designprep grade` (600 words, new process), medians of 7 interleaved runs:")
+    print("cold starts (600-word `designprep grade`, new process), medians of 7 interleaved runs:")
     for label, median in medians.items():
         print(f"  {label:<16} {median:.2f} s")
     print(f"  cached / no cache: {medians['cached'] / medians['no cache']:.2f}x")
+    ratio = medians["designprep --help"] / medians["python -c pass"]
+    print(f"  --help / python -c pass: {ratio:.1f}x")
 
 
 if __name__ == "__main__":
