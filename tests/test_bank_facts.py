@@ -43,6 +43,10 @@ KNOWN_WRONG: tuple[tuple[str, str], ...] = (
         r"cannot trigger (any )?actions?",
     ),
     (
+        "a hot key is limited by the node's network (it is the shard's operation rate)",
+        r"(hot key|one key|single key)[^.]{0,80}exceeds? (a single|one|the) node'?s network",
+    ),
+    (
         "notifications are never lost nor delivered twice without provider idempotency",
         r"never (be )?lost (n|)or (delivered|sent) twice",
     ),
@@ -78,6 +82,7 @@ def test_the_patterns_catch_the_claims_they_name() -> None:
         "Tokenisation with the PSP makes us SAQ A.",
         "A false positive only means we skip a page once.",
         "An instruction hidden in a page cannot trigger actions.",
+        "300,000 reads per second on one key exceeds a single node's network.",
         "Each notification is never lost nor delivered twice.",
     ]
     for (claim, pattern), example in zip(KNOWN_WRONG, examples, strict=True):
