@@ -116,14 +116,24 @@ def test_imported_rows_are_printed_inert(tmp_path: Path) -> None:
     path.write_text(json.dumps(exported))
     imported = run_cli("import", str(path))
     assert imported.returncode == 0, imported.stderr
-    for command in (["history"], ["history", "--csv"], ["history", "--id", "2"], ["stats"]):
-        proc = run_cli(*command, *bank)
+    for command in (
+        ["history"],
+        ["history", "--csv"],
+        ["history", "--id", "2"],
+        ["stats"],
+        ["export"],
+        ["export", "--format", "markdown"],
+    ):
+        proc = run_cli(*command, *(bank if command[0] != "export" else []))
         assert proc.returncode == 0, (command, proc.stderr)
         assert_inert(proc.stdout)
         assert_inert(proc.stderr)
     shown = run_cli("history", "--id", "2", *bank).stdout
     assert "\\x1b]52;c;" in shown and "\\x1b]0;PWNED" in shown
     assert "  We use a redis cache" in shown  # the answer keeps its lines
+    # the JSON export escapes C1 too, and still reads back as the very same answer
+    again = json.loads(run_cli("export").stdout)["attempts"]
+    assert ANSWER + "\n" + HOSTILE in [a["answer"] for a in again]
 
 
 def test_errors_from_user_text_are_one_inert_line(tmp_path: Path) -> None:

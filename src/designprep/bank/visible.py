@@ -18,6 +18,11 @@ _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
 _UNSAFE_ONE_LINE = re.compile(f"[\x00-\x1f{_OTHERS}]")
 
 
+# what JSON text may hold raw but a terminal acts on (json escapes C0 itself): escaped as
+# \uXXXX, which reads back as the same characters
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code in (0x09, 0x0A, 0x0D):
@@ -32,3 +37,9 @@ def visible(text: str, *, one_line: bool = False) -> str:
     if one_line:
         return _UNSAFE_ONE_LINE.sub(_escape, text)
     return _UNSAFE.sub(_escape, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def visible_json(text: str) -> str:
+    """JSON text (from json.dumps with ensure_ascii=False) safe to print: the same data, with
+    DEL, C1, bidi controls and lone surrogates as \\u escapes (accents stay as they are)."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -84,15 +83,11 @@ def read_text_file(name: str, what: str = "answer") -> str:
         raise UserError(f"{where}: not UTF-8 text (invalid byte at offset {exc.start})") from None
 
 
-# json escapes C0 controls itself; DEL and C1 (one-byte escapes to some terminals) and lone
-# surrogates (unprintable) only with ensure_ascii, which would escape every accent too
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff]")
-
-
 def json_text(data: Any, indent: int | None = None) -> str:
     """JSON as UTF-8 text that is safe to print: the same data, escaped where it must be."""
-    text = json.dumps(data, ensure_ascii=False, indent=indent)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    from designprep.bank.visible import visible_json
+
+    return visible_json(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 def print_json(data: Any) -> None:

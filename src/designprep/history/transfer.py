@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from designprep.bank.visible import visible, visible_json
 from designprep.history.models import Attempt
 from designprep.history.timeutil import to_db, utc
 from designprep.history.validate import problem
@@ -84,7 +85,8 @@ def write_json(attempts: Iterable[Attempt], out: TextIO, exported_at: datetime) 
         if a.damaged:
             continue
         out.write(("," if n else "") + "\n    ")
-        out.write(json.dumps(attempt_record(a), ensure_ascii=False, allow_nan=False))
+        record = json.dumps(attempt_record(a), ensure_ascii=False, allow_nan=False)
+        out.write(visible_json(record))  # the same data, never an escape a terminal runs
         n += 1
     out.write("\n  ]\n}\n" if n else "]\n}\n")
     return n
@@ -113,8 +115,8 @@ def write_markdown(attempts: Iterable[Attempt], out: TextIO, exported_at: dateti
     ]
     for n, a in enumerate(attempts, start=1):
         rows.append(
-            f"| {n} | {_local(a.submitted_at)} | {_cell(a.title)} | {a.category} | {a.score} | "
-            f"{a.verdict} | {a.duration_seconds / 60:.0f} | {a.hints_used} |"
+            f"| {n} | {_local(a.submitted_at)} | {_cell(a.title)} | {_cell(a.category)} | "
+            f"{a.score} | {_cell(a.verdict)} | {a.duration_seconds / 60:.0f} | {a.hints_used} |"
         )
         sections.append(_markdown_section(n, a))
     if not sections:
@@ -127,16 +129,20 @@ def write_markdown(attempts: Iterable[Attempt], out: TextIO, exported_at: dateti
 
 
 def _markdown_section(n: int, a: Attempt) -> str:
+    # Markdown is for reading (it is never imported): text is shown as the terminal shows it
+    def v(text: str) -> str:
+        return visible(text, one_line=True)
+
     lines = [
-        f"## {n}. {a.title}",
+        f"## {n}. {v(a.title)}",
         "",
-        f"`{a.prompt_id}` · {_local(a.submitted_at)} · score **{a.score}** ({a.verdict})",
+        f"`{v(a.prompt_id)}` · {_local(a.submitted_at)} · score **{a.score}** ({v(a.verdict)})",
         "",
-        *("> " + line if line else ">" for line in a.answer.strip().splitlines()),
+        *("> " + line if line else ">" for line in visible(a.answer.strip()).split("\n")),
         "",
     ]
     if a.damaged:
-        return "\n".join([*lines, f"Damaged in the history file: {a.damaged}.", ""])
+        return "\n".join([*lines, f"Damaged in the history file: {v(a.damaged)}.", ""])
     data = json.loads(a.result_json)
     missed = [
         p.get("text", p.get("id"))
@@ -147,9 +153,9 @@ def _markdown_section(n: int, a: Attempt) -> str:
         f.get("text", f.get("id")) for f in data.get("red_flags", []) if f.get("status") == "raised"
     ]
     if missed:
-        lines += ["Missed:", "", *(f"- {text}" for text in missed), ""]
+        lines += ["Missed:", "", *(f"- {v(str(text))}" for text in missed), ""]
     if flags:
-        lines += ["Red flags:", "", *(f"- {text}" for text in flags), ""]
+        lines += ["Red flags:", "", *(f"- {v(str(text))}" for text in flags), ""]
     return "\n".join(lines)
 
 
@@ -158,7 +164,7 @@ def _local(dt: datetime) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    return visible(text, one_line=True).replace("|", "\\|")
 
 
 # -- reading -----------------------------------------------------------------------------------
