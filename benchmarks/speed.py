@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -65,6 +66,13 @@ def main() -> None:
         median = statistics.median(times)
         p95 = percentile(times, 0.95)
         print(f"{words:>6} {median:>10.1f} {p95:>8.1f} {median / words * 100:>17.2f}")
+
+    # Memory: what grading every prompt once costs a long-lived process (the app).
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for other in bank.prompts.values():
+        grader.grade(other, other.model_answer)
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024  # KiB on Linux
+    print(f"peak memory grew {grown:.0f} MB grading all {len(bank.prompts)} prompts once")
 
     exe = shutil.which("designprep", path=str(Path(sys.executable).parent)) or "designprep"
     with tempfile.TemporaryDirectory() as home:
