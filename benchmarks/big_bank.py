@@ -34,8 +34,7 @@ def make_bank(folder: Path, prompts: int) -> None:
     """``prompts`` prompts in ``folder``: the bundled ones, then numbered copies of them."""
     bundled = sorted(locations.bundled_question_bank().rglob("*.yaml"))
     rubrics = locations.bundled_rubrics()
-    (folder / "copies").mkdir(parents=True)
-    (folder / "rubrics").mkdir()
+    (folder / "rubrics").mkdir(parents=True)
     n = 0
     copy = 0
     while n < prompts:
@@ -51,7 +50,9 @@ def make_bank(folder: Path, prompts: int) -> None:
                 rf"^rubrics: \[{re.escape(old_id)}\b", f"rubrics: [{new_id}", text, flags=re.M
             )
             text = re.sub(r"^(title: .*)$", rf"\1 (copy {copy})", text, count=1, flags=re.M)
-            (folder / "copies" / f"{new_id}.yaml").write_text(text)
+            category = folder / path.parent.name  # a prompt sits in its category's folder
+            category.mkdir(exist_ok=True)
+            (category / f"{new_id}.yaml").write_text(text)
             rubric = (rubrics / f"{old_id}.yaml").read_text()
             rubric = re.sub(rf"^id: {re.escape(old_id)}$", f"id: {new_id}", rubric, flags=re.M)
             (folder / "rubrics" / f"{new_id}.yaml").write_text(rubric)
@@ -64,7 +65,7 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     start = time.perf_counter()
     proc = subprocess.run([*timer, *argv], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
-    if proc.returncode != 0:
+    if proc.returncode != 0 or "warning" in proc.stderr:
         raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.strip()[-300:]}")
     peak = float(proc.stderr.strip().splitlines()[-1]) / 1024 if timer else float("nan")
     return wall, peak
