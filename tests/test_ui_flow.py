@@ -375,10 +375,11 @@ async def test_next_due_and_random_open_a_prompt(
         await pilot.press("escape")
 
         # random picks among the prompts the filters leave
-        await pilot.press("d")  # difficulty: easy (both tiny prompts are easy)
+        await pilot.press("d", "down", "enter")  # difficulty: easy (both tiny prompts are)
         assert browse.query_one("#difficulty", Select).value == "easy"
-        await pilot.press("c")  # category: mlops
+        await pilot.press("c", "down", "enter")  # category: mlops
         assert browse.query_one("#category", Select).value == "mlops"
+        await pilot.pause()  # back on the table
         await pilot.press("r")
         assert isinstance(app.screen, PracticeScreen)
         assert app.screen.prompt.id == "tracker-choice"
@@ -537,10 +538,15 @@ async def test_filter_box_keys(tiny_bank: Bank, tiny_grader: Grader, store: Hist
         await pilot.press(*["backspace"] * 4, "down")
         assert isinstance(app.focused, PromptTable)
         assert browse.query_one("#filter", Input).value == ""
-        await pilot.press("d", "d", "d")  # quick presses: easy, medium, hard
-        assert browse.query_one("#difficulty", Select).value == "hard"
-        await pilot.press("d")  # and round to any
-        assert browse.query_one("#difficulty", Select).value is Select.NULL
+        await pilot.press("d")  # opens the level dropdown
+        difficulty = browse.query_one("#difficulty", Select)
+        assert difficulty.expanded
+        await pilot.press("end", "enter")  # the last: hard
+        assert difficulty.value == "hard" and not difficulty.expanded
+        await pilot.pause()
+        assert isinstance(app.focused, PromptTable)  # back on the table
+        await pilot.press("d", "home", "enter")  # and back to any level
+        assert difficulty.value is Select.NULL
 
 
 def test_app_command_needs_a_terminal() -> None:

@@ -8,7 +8,7 @@ import pytest
 from textual.app import App, ComposeResult
 
 from designprep.bank import Bank
-from designprep.ui.filtering import cycle, filter_prompts, score
+from designprep.ui.filtering import filter_prompts, score
 from designprep.ui.format import (
     band,
     clock_text,
@@ -64,12 +64,6 @@ def test_filters_by_category_and_difficulty(tiny_bank: Bank) -> None:
     assert ids(tiny_bank, "design", category="mlops") == []
     assert ids(tiny_bank, "", difficulty="hard") == []
     assert ids(tiny_bank, "", difficulty="easy") == ["tracker-choice", "url-short"]
-
-
-def test_cycle_wraps_round_through_all() -> None:
-    options = [None, "a", "b"]
-    assert [cycle(options, x) for x in (None, "a", "b")] == ["a", "b", None]
-    assert cycle(options, "gone") is None
 
 
 def test_formatting() -> None:

@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "next": ("history_cmds", "the prompt to practise now, and why"),
     "export": ("history_cmds", "write your attempts to JSON, CSV or Markdown"),
     "import": ("history_cmds", "add attempts from a JSON or CSV export"),
+    "schedule": ("schedule_cmd", "the review schedule: suspend, reset, rate, forecast"),
 }
 
 

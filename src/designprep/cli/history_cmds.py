@@ -67,6 +67,16 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--all", action="store_true", help="every matching attempt")
     p.add_argument("--id", type=int, metavar="N", help="show attempt N in full: answer and grading")
+    p.add_argument(
+        "--delete",
+        type=int,
+        metavar="N",
+        help=(
+            "delete attempt N after asking (it is gone from stats, charts and the schedule, "
+            "which is replayed without it); --yes does not ask"
+        ),
+    )
+    p.add_argument("--yes", action="store_true", help="with --delete: do not ask first")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print CSV")
@@ -202,6 +212,8 @@ def run_history(args: argparse.Namespace) -> int:
         return _recover()
     _positive(args.limit, "--limit")
     since = parse_since(args.since)
+    if args.delete is not None:
+        return _delete(args.delete, ask=not args.yes)
     if args.id is not None:
         return _show_attempt(args)
     structured = args.json or args.csv
@@ -236,6 +248,33 @@ def _recover() -> int:
         f"saved {recovery.saved} attempt(s) and {recovery.drafts} draft(s) into a fresh "
         f"history at {path}; lost {recovery.lost} attempt(s) that could not be read"
     )
+    return 0
+
+
+def _delete(attempt_id: int, *, ask: bool) -> int:
+    with open_store() as store:
+        attempt = store.attempt(attempt_id)
+        if attempt is None:
+            raise UserError(f"no attempt #{attempt_id}; 'designprep history' lists them")
+        what = (
+            f"attempt #{attempt.id} ({_one_line(attempt.prompt_id)}, "
+            f"{local_time(attempt.submitted_at)}, score {attempt.score})"
+        )
+        if ask:
+            if not sys.stdin.isatty():
+                raise UserError(
+                    "--delete asks first, and standard input is not a terminal: "
+                    "add --yes to delete without asking"
+                )
+            try:
+                reply = input(f"Delete {what}? It cannot be undone. [y/N] ")
+            except EOFError:
+                reply = ""
+            if reply.strip().lower() not in ("y", "yes"):
+                print("nothing deleted")
+                return 0
+        store.delete_attempt(attempt_id)
+    print(f"deleted {what}; stats, charts and its schedule no longer count it")
     return 0
 
 

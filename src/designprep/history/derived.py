@@ -70,13 +70,28 @@ def store_card(conn: sqlite3.Connection, card: PromptCard) -> None:
     )
 
 
+def reset_at(conn: sqlite3.Connection, prompt_id: str) -> datetime | None:
+    """When the user last reset the prompt's schedule, if ever."""
+    row = conn.execute(
+        "SELECT reset_at FROM schedule_marks WHERE prompt_id = ?", (prompt_id,)
+    ).fetchone()
+    return from_db(row[0]) if row and row[0] else None
+
+
 def rebuild_card(conn: sqlite3.Connection, prompt_id: str) -> None:
-    """Replay every attempt of one prompt (needed when one arrives out of time order)."""
+    """Replay every attempt of one prompt, with the ratings given by hand and the last
+    reset (needed when one arrives out of time order, is deleted or is rated again)."""
     rows = conn.execute(
-        "SELECT score, submitted_at FROM attempts WHERE prompt_id = ? ORDER BY submitted_at, id",
+        "SELECT a.score, a.submitted_at, r.rating FROM attempts a "
+        "LEFT JOIN ratings r ON r.attempt_id = a.id "
+        "WHERE a.prompt_id = ? ORDER BY a.submitted_at, a.id",
         (prompt_id,),
     ).fetchall()
-    card = replay(prompt_id, ((score, from_db(at)) for score, at in rows))
+    card = replay(
+        prompt_id,
+        ((score, from_db(at), rating) for score, at, rating in rows),
+        reset_at(conn, prompt_id),
+    )
     if card is None:
         conn.execute("DELETE FROM cards WHERE prompt_id = ?", (prompt_id,))
     else:
@@ -86,8 +101,9 @@ def rebuild_card(conn: sqlite3.Connection, prompt_id: str) -> None:
 def add_to_cards(conn: sqlite3.Connection, graded: Iterable[tuple[str, int, datetime]]) -> None:
     """Review cards with (prompt id, score, submitted_at) of newly inserted attempts.
 
-    Attempts newer than a card's last review update it in place; a prompt that gets one
-    older than that (an import of earlier history) is replayed once from all its attempts.
+    Attempts newer than a card's last review (and its reset) update it in place; a prompt
+    that gets one older than that (an import of earlier history) is replayed once from all
+    its attempts.
     """
     cards: dict[str, PromptCard | None] = {}
     stale: set[str] = set()
@@ -95,7 +111,8 @@ def add_to_cards(conn: sqlite3.Connection, graded: Iterable[tuple[str, int, date
         if prompt_id in stale:
             continue
         card = cards[prompt_id] if prompt_id in cards else load_card(conn, prompt_id)
-        if card and card.last_review_at and at < card.last_review_at:
+        floor = card.last_review_at or reset_at(conn, prompt_id) if card else None
+        if floor is not None and at < floor:
             stale.add(prompt_id)
             continue
         cards[prompt_id] = review(card, prompt_id, score, at)
@@ -134,6 +151,15 @@ def points_from_json(result_json: str) -> list[PointOutcome]:
         ]
     except (ValueError, TypeError, AttributeError, KeyError):
         return []
+
+
+def rebuild_tallies(conn: sqlite3.Connection, prompt_id: str) -> None:
+    """Count one prompt's point outcomes again from its attempts (one was deleted)."""
+    conn.execute("DELETE FROM point_tallies WHERE prompt_id = ?", (prompt_id,))
+    for (result_json,) in conn.execute(
+        "SELECT result_json FROM attempts WHERE prompt_id = ? ORDER BY id", (prompt_id,)
+    ).fetchall():
+        tally_points(conn, prompt_id, points_from_json(result_json))
 
 
 def rebuild_all(conn: sqlite3.Connection) -> None:

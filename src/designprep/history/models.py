@@ -86,7 +86,8 @@ class PromptProgress:
     last_score: int
     last_at: datetime
     due_at: datetime | None  # FSRS due date of its card
-    is_due: bool
+    is_due: bool  # never when suspended
+    suspended: bool = False  # by the user: never due nor recommended
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
-"""What to practise next: due prompts first, then unseen ones, then the weakest category.
+"""What to practise next: due prompts first, then unseen ones, then the weakest category;
+and how many prompts fall due on each of the coming days.
 
-A pure function of the bank, the per-prompt progress and the clock, so the CLI, the TUI
-and the tests all get the same answer for the same history.
+Pure functions of the bank, the per-prompt progress and the clock, so the CLI, the TUI
+and the tests all get the same answer for the same history. Suspended prompts are never
+picked nor counted.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection, Iterable
+from datetime import date, datetime, timedelta
 
 from designprep.bank import Bank
 from designprep.history.models import PromptProgress, Recommendation
@@ -15,10 +18,36 @@ from designprep.history.timeutil import age
 _DIFFICULTY_ORDER = {"easy": 0, "medium": 1, "hard": 2}
 
 
+FORECAST_DAYS = 14
+
+
+def due_forecast(
+    progress: Iterable[PromptProgress], now: datetime, days: int = FORECAST_DAYS
+) -> list[tuple[date, int]]:
+    """(local date, prompts due that day) for today and the ``days - 1`` after it; what is
+    overdue counts today."""
+    today = now.astimezone().date()
+    counts = [0] * days
+    for p in progress:
+        if p.suspended or p.due_at is None:
+            continue
+        offset = max(0, (p.due_at.astimezone().date() - today).days)
+        if offset < days:
+            counts[offset] += 1
+    return [(today + timedelta(days=i), n) for i, n in enumerate(counts)]
+
+
 def choose_next(
-    bank: Bank, progress: dict[str, PromptProgress], now: datetime
+    bank: Bank,
+    progress: dict[str, PromptProgress],
+    now: datetime,
+    suspended: Collection[str] = (),
 ) -> Recommendation | None:
-    seen = {pid: p for pid, p in progress.items() if pid in bank.prompts}
+    seen = {
+        pid: p
+        for pid, p in progress.items()
+        if pid in bank.prompts and pid not in suspended and not p.suspended
+    }
     due = [p for p in seen.values() if p.due_at is not None and p.due_at <= now]
     if due:
         pick = min(due, key=lambda p: (p.due_at or now, p.last_score, p.prompt_id))
@@ -30,7 +59,7 @@ def choose_next(
     for p in seen.values():
         category = bank.prompts[p.prompt_id].category
         attempts_per_category[category] = attempts_per_category.get(category, 0) + p.attempts
-    unseen = [p for pid, p in bank.prompts.items() if pid not in seen]
+    unseen = [p for pid, p in bank.prompts.items() if pid not in progress and pid not in suspended]
     if unseen:
         # easy first, and spread practice over the categories touched least
         first = min(

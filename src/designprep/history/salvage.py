@@ -4,8 +4,9 @@ Python's sqlite3 has no ``.recover`` (that lives in the sqlite3 shell), so this 
 damaged file, read-only, table by table. The rowids of a table come from its own b-tree
 and from each of its indexes (a damaged page rarely hits both); rows are then read rowid
 range by rowid range, and a range that fails is split in halves until the unreadable rows
-are isolated and skipped. Only attempts that pass the import check are copied; FSRS cards
-and point tallies are rebuilt from them. The damaged file is never written: it is moved
+are isolated and skipped. Only attempts that pass the import check are copied, with the
+schedule marks and hand-given ratings that can be read (a file from before v5 has none);
+FSRS cards and point tallies are rebuilt from them. The damaged file is never written: it is moved
 aside, whole, and the fresh file takes its place.
 """
 
@@ -29,6 +30,8 @@ ATTEMPT_COLUMNS = (
 )
 DRAFT_COLUMNS = "prompt_id, text, hints_used, saved_at"
 SETTING_COLUMNS = "key, value"
+MARK_COLUMNS = "prompt_id, suspended, reset_at"
+RATING_COLUMNS = "attempt_id, rating"
 
 
 @dataclass(frozen=True)
@@ -96,16 +99,30 @@ def _sound_draft(row: Any) -> bool:
     return isinstance(row[1], str) and isinstance(row[2], int)
 
 
-def _read(path: Path) -> tuple[list[Any], list[Any], list[Any], int]:
-    """(sound attempts, drafts, settings, attempts lost) from the damaged file, read-only."""
+def _sound_mark(row: Any) -> bool:
+    try:
+        if row[2] is not None:
+            from_db(row[2])
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return isinstance(row[0], str) and row[1] in (0, 1)
+
+
+Rows = list[Any]
+
+
+def _read(path: Path) -> tuple[Rows, Rows, Rows, Rows, Rows, int]:
+    """(sound attempts, drafts, settings, schedule marks, ratings, attempts lost) from the
+    damaged file, read-only."""
+    nothing: tuple[Rows, Rows, Rows, Rows, Rows, int] = ([], [], [], [], [], 0)
     try:
         src = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error:
-        return [], [], [], 0
+        return nothing
     src.text_factory = lambda b: b.decode("utf-8", "surrogateescape")  # judged by the check
     try:
         if not _ours(src):
-            return [], [], [], 0  # another program's database: nothing of ours to save
+            return nothing  # another program's database: nothing of ours to save
         attempts, lost = readable_rows(src, "attempts", ATTEMPT_COLUMNS)
         sound = [row for row in attempts if not attempt_from_row(row).damaged]
         lost += len(attempts) - len(sound)
@@ -120,7 +137,15 @@ def _read(path: Path) -> tuple[list[Any], list[Any], list[Any], int]:
             for r in readable_rows(src, "settings", SETTING_COLUMNS)[0]
             if all(isinstance(v, str) for v in r)
         ]
-        return sound, drafts, settings, lost
+        # a table the file does not have (before v5) reads as no rows
+        marks = [r for r in readable_rows(src, "schedule_marks", MARK_COLUMNS)[0] if _sound_mark(r)]
+        kept = {row[0] for row in sound}
+        ratings = [
+            r
+            for r in readable_rows(src, "ratings", RATING_COLUMNS)[0]
+            if r[0] in kept and r[1] in (1, 2, 3, 4)
+        ]
+        return sound, drafts, settings, marks, ratings, lost
     finally:
         src.close()
 
@@ -140,7 +165,7 @@ def _insert(conn: sqlite3.Connection, table: str, columns: str, rows: list[Any])
 def recover(path: Path) -> Recovery:
     """Copy what can be read of the damaged ``path`` into a fresh file, move the damaged file
     aside and put the fresh one in its place."""
-    attempts, drafts, settings, lost = _read(path)
+    attempts, drafts, settings, marks, ratings, lost = _read(path)
     fresh = path.with_name(path.name + ".recovering")
     for leftover in (fresh, Path(f"{fresh}-journal")):
         leftover.unlink(missing_ok=True)  # from a recovery that was interrupted
@@ -152,6 +177,8 @@ def recover(path: Path) -> Recovery:
         saved = _insert(conn, "attempts", ATTEMPT_COLUMNS, attempts)
         copied_drafts = _insert(conn, "drafts", DRAFT_COLUMNS, drafts)
         _insert(conn, "settings", SETTING_COLUMNS, settings)
+        _insert(conn, "schedule_marks", MARK_COLUMNS, marks)
+        _insert(conn, "ratings", RATING_COLUMNS, ratings)
         derived.rebuild_all(conn)
         conn.execute("COMMIT")
     finally:

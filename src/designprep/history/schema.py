@@ -2,7 +2,8 @@
 
 ``PRAGMA user_version`` is the schema version; ``PRAGMA application_id`` marks the file
 as designprep's, so a foreign SQLite database is refused rather than written into.
-Migrations run in order inside one write transaction; each leaves the file valid.
+Migrations run in order inside one write transaction; each leaves the file valid. Tables
+derived from the attempts are rebuilt once after the last step, with the final schema.
 """
 
 from __future__ import annotations
@@ -84,6 +85,22 @@ CREATE TABLE prompt_banks (prompt_id TEXT PRIMARY KEY, bank TEXT NOT NULL);
 """
 
 
+# v5: the user's control of the schedule, as in Anki: a suspended prompt is never due nor
+# recommended; a reset starts its card afresh (earlier attempts stay, but no longer feed
+# it); a rating given by hand replaces the one its score gave
+V5 = """
+CREATE TABLE schedule_marks (
+    prompt_id TEXT PRIMARY KEY,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    reset_at TEXT                      -- attempts submitted before it do not feed the card
+);
+CREATE TABLE ratings (
+    attempt_id INTEGER PRIMARY KEY,    -- attempts.id; deleted with the attempt
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4)  -- fsrs.Rating: again .. easy
+);
+"""
+
+
 def _run_script(script: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         # executescript() would COMMIT the open transaction; run statement by statement
@@ -99,18 +116,15 @@ def _run_script(script: str) -> Callable[[sqlite3.Connection], None]:
     return apply
 
 
-def _v2(conn: sqlite3.Connection) -> None:
-    _run_script(V2)(conn)
-    derived.rebuild_all(conn)
-
-
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _run_script(V1),
-    _v2,
+    _run_script(V2),  # derived tables: rebuilt from the attempts (REBUILT_AT)
     _run_script(V3),
     _run_script(V4),
+    _run_script(V5),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+REBUILT_AT = 2  # a file older than this gets its derived tables computed from its attempts
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
@@ -121,6 +135,8 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> None:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         for version in range(current + 1, target + 1):
             MIGRATIONS[version - 1](conn)
+        if 0 < current < REBUILT_AT <= target:
+            derived.rebuild_all(conn)  # after the last step: it reads the newest tables
         if current < target:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             conn.execute(f"PRAGMA user_version = {target}")

@@ -494,13 +494,92 @@ class HistoryStore:
         with self._write() as conn:
             conn.execute("DELETE FROM drafts WHERE prompt_id = ?", (prompt_id,))
 
+    # -- the user's control of history and schedule (as in Anki) -----------------------------
+
+    def delete_attempt(self, attempt_id: int) -> Attempt | None:
+        """Delete one attempt (gone from stats and charts; its prompt's card is replayed
+        without it); the attempt deleted, or None when there was none with that id."""
+        with self._write() as conn:
+            row = conn.execute(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            prompt_id = row[1]
+            conn.execute("DELETE FROM attempts WHERE id = ?", (attempt_id,))
+            conn.execute("DELETE FROM ratings WHERE attempt_id = ?", (attempt_id,))
+            derived.rebuild_card(conn, prompt_id)
+            derived.rebuild_tallies(conn, prompt_id)
+            left = conn.execute("SELECT 1 FROM attempts WHERE prompt_id = ?", (prompt_id,))
+            if left.fetchone() is None:  # nothing left of it: where it came from no longer matters
+                conn.execute("DELETE FROM prompt_banks WHERE prompt_id = ?", (prompt_id,))
+        return _attempt(row)
+
+    def rate(self, attempt_id: int, rating: int | None) -> None:
+        """Rate an attempt by hand (1 again .. 4 easy) for scheduling, or None to go back
+        to the rating its score gave; its prompt's card is replayed."""
+        if rating is not None and rating not in range(1, 5):
+            raise ValueError(f"a rating is 1 (again) to 4 (easy), not {rating}")
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT prompt_id FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise HistoryError(f"no attempt #{attempt_id}", self.path)
+            if rating is None:
+                conn.execute("DELETE FROM ratings WHERE attempt_id = ?", (attempt_id,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO ratings VALUES (?, ?)", (attempt_id, rating))
+            derived.rebuild_card(conn, row[0])
+
+    def rating(self, attempt_id: int) -> int | None:
+        """The rating given to an attempt by hand, or None (its score's rating stands)."""
+        with self._lock, self._guard():
+            row = self._conn.execute(
+                "SELECT rating FROM ratings WHERE attempt_id = ?", (attempt_id,)
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def suspend(self, prompt_id: str, suspended: bool = True) -> None:
+        """A suspended prompt is never due nor recommended, until unsuspended."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO schedule_marks (prompt_id, suspended) VALUES (?, ?) "
+                "ON CONFLICT (prompt_id) DO UPDATE SET suspended = excluded.suspended",
+                (prompt_id, int(suspended)),
+            )
+
+    def suspended(self) -> set[str]:
+        with self._lock, self._guard():
+            rows = self._conn.execute("SELECT prompt_id FROM schedule_marks WHERE suspended")
+            return {str(r[0]) for r in rows}
+
+    def reset_schedule(self, prompt_id: str, *, now: datetime | None = None) -> bool:
+        """Start a prompt's card afresh, due now (its attempts stay, and count in stats);
+        False when the prompt has no attempts, so no schedule to reset."""
+        at = utc(now) if now else _now()
+        with self._write() as conn:
+            if derived.load_card(conn, prompt_id) is None:
+                return False
+            conn.execute(
+                "INSERT INTO schedule_marks (prompt_id, reset_at) VALUES (?, ?) "
+                "ON CONFLICT (prompt_id) DO UPDATE SET reset_at = excluded.reset_at",
+                (prompt_id, to_db(at)),
+            )
+            derived.rebuild_card(conn, prompt_id)
+        return True
+
     # -- progress, scheduling and statistics -------------------------------------------------
 
     def progress(self, *, now: datetime | None = None) -> dict[str, PromptProgress]:
-        """One row per prompt with attempts, keyed by prompt id; ``is_due`` as of ``now``."""
+        """One row per prompt with attempts, keyed by prompt id; ``is_due`` as of ``now``
+        (never for a suspended prompt)."""
         at = utc(now) if now else _now()
-        with self._lock, self._guard():
-            cards = derived.load_cards(self._conn)
+        with self._read() as conn:
+            cards = derived.load_cards(conn)
+            paused = {
+                r[0] for r in conn.execute("SELECT prompt_id FROM schedule_marks WHERE suspended")
+            }
         return {
             c.prompt_id: PromptProgress(
                 prompt_id=c.prompt_id,
@@ -509,15 +588,27 @@ class HistoryStore:
                 last_score=c.last_score,
                 last_at=c.last_at,
                 due_at=c.due_at,
-                is_due=c.due_at <= at,
+                is_due=c.due_at <= at and c.prompt_id not in paused,
+                suspended=c.prompt_id in paused,
             )
             for c in cards
         }
 
     def recommend(self, bank: Bank, now: datetime | None = None) -> Recommendation | None:
-        """The prompt to practise now: due first, then unseen, then the weakest category."""
+        """The prompt to practise now: due first, then unseen, then the weakest category;
+        never a suspended one."""
         at = utc(now) if now else _now()
-        return choose_next(bank, self.progress(now=at), at)
+        return choose_next(bank, self.progress(now=at), at, self.suspended())
+
+    def previous_attempt(self, attempt: Attempt) -> Attempt | None:
+        """The attempt at the same prompt submitted just before ``attempt``."""
+        with self._lock, self._guard():
+            row = self._conn.execute(
+                f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE prompt_id = ? AND "
+                "(submitted_at, id) < (?, ?) ORDER BY submitted_at DESC, id DESC LIMIT 1",
+                (attempt.prompt_id, to_db(attempt.submitted_at), attempt.id or 1 << 62),
+            ).fetchone()
+        return _attempt(row) if row else None
 
     def category_stats(self, bank: Bank) -> list[CategoryStats]:
         """Per category of the bank: its prompts' attempts, mean, best, trend. Attempts at

@@ -10,7 +10,7 @@ few milliseconds.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -150,12 +150,3 @@ def filter_prompts(
     if prepared.words:
         kept.sort(key=lambda m: -m.score)  # stable: ties keep the given order
     return kept
-
-
-def cycle(options: Sequence[str | None], current: str | None) -> str | None:
-    """The option after ``current`` (wrapping round); ``None`` stands for "all"."""
-    try:
-        i = list(options).index(current)
-    except ValueError:
-        return options[0] if options else None
-    return options[(i + 1) % len(options)]

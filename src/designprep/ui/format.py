@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 # Score bands follow the verdicts (see designprep.grading.result.VERDICTS).
 _BANDS = ((80, "strong"), (65, "hire"), (45, "lean-no"), (0, "no"))
@@ -91,3 +91,10 @@ def due_short(then: datetime, now: datetime) -> str:
         if seconds >= size:
             return f"in {int(seconds // size)}{unit}"
     return "in 1m"
+
+
+def forecast_lines(days: list[tuple[date, int]]) -> list[str]:
+    """Two lines, three columns a day: the weekday, and how many prompts fall due ('·': none)."""
+    names = "".join(f"{d:%a}"[:2].rjust(3) for d, _ in days)
+    counts = "".join((str(n) if n else "·").rjust(3) for _, n in days)
+    return [names, counts]

@@ -1,7 +1,13 @@
-"""Browse: every prompt in a table, a fuzzy filter, and a preview of the highlighted one."""
+"""Browse: every prompt in a table, a fuzzy filter, and a preview of the highlighted one.
+
+Dropdowns narrow the table to a category, a level, or to the prompts due / never tried /
+suspended, and sort it by best score or due date; a prompt's schedule can be suspended
+or reset from here.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -17,8 +23,9 @@ from textual.widgets import Input, Label, Select, Static
 
 from designprep.bank import DIFFICULTIES, Prompt
 from designprep.history import HistoryError, PromptProgress
-from designprep.ui.filtering import cycle, filter_prompts
+from designprep.ui.filtering import filter_prompts
 from designprep.ui.format import band, due_short, since_text, until_text
+from designprep.ui.screens.dialogs import ScheduleModal
 from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.prompt_table import Column, PromptTable
 from designprep.ui.widgets.title_bar import TitleBar
@@ -36,8 +43,10 @@ COLUMNS = [
     Column("Time", 6, "right", optional=True),
     Column("Best", 4, "right"),
     Column("Tries", 5, "right"),
-    Column("Due", 6),
+    Column("Due", 9),
 ]
+SHOW = [("Due now", "due"), ("Never tried", "new"), ("Suspended", "suspended")]
+SORT = [("Best: lowest", "best-low"), ("Best: highest", "best-high"), ("Due date", "due")]
 
 
 class FilterInput(Input):
@@ -55,8 +64,29 @@ class BrowseScreen(Screen[None]):
         Binding("n", "next_due", "Next due", id="browse.next"),
         Binding("r", "random", "Random", id="browse.random"),
         Binding("slash", "focus_filter", "Filter", id="browse.filter"),
-        Binding("c", "cycle_category", "Category", id="browse.category"),
-        Binding("d", "cycle_difficulty", "Level", id="browse.difficulty"),
+        Binding("c", "open_select('category')", "Category", id="browse.category"),
+        Binding("d", "open_select('difficulty')", "Level", id="browse.difficulty"),
+        Binding(
+            "v",
+            "open_select('show')",
+            "Show",
+            tooltip="all, due now, never tried or suspended",
+            id="browse.show",
+        ),
+        Binding(
+            "o",
+            "open_select('sort')",
+            "Sort",
+            tooltip="by category, best score or due date",
+            id="browse.sort",
+        ),
+        Binding(
+            "s",
+            "schedule",
+            "Schedule",
+            tooltip="suspend, unsuspend or reset the prompt's",
+            id="browse.schedule",
+        ),
         Binding("h", "history", "History", id="browse.history"),
         Binding("p", "problems", "Problems", id="browse.problems"),
         Binding("escape", "clear_filter", "Clear filter", id="browse.clear"),
@@ -66,11 +96,14 @@ class BrowseScreen(Screen[None]):
     filter_text: reactive[str] = reactive("", init=False)
     category: reactive[str | None] = reactive(None, init=False)
     difficulty: reactive[str | None] = reactive(None, init=False)
+    show: reactive[str | None] = reactive(None, init=False)  # due | new | suspended
+    sort_by: reactive[str | None] = reactive(None, init=False)  # best-low | best-high | due
     highlighted: reactive[str | None] = reactive(None, init=False)
 
     def __init__(self) -> None:
         super().__init__()
         self._progress: dict[str, PromptProgress] = {}
+        self._suspended: set[str] = set()
         self._cells: dict[str, tuple[Text | str, ...]] = {}
         self._shown: list[str] = []
         self._filters_active = False
@@ -86,7 +119,7 @@ class BrowseScreen(Screen[None]):
         yield TitleBar("Browse", f"{len(bank.prompts)} prompts")
         with Horizontal(id="filters"):
             yield FilterInput(
-                placeholder="Filter by title or tag (fuzzy)…",
+                placeholder="Filter title or tag…",
                 id="filter",
                 select_on_focus=False,
             )
@@ -100,6 +133,8 @@ class BrowseScreen(Screen[None]):
                 prompt="Any level",
                 id="difficulty",
             )
+            yield Select(SHOW, prompt="All prompts", id="show")
+            yield Select(SORT, prompt="By category", id="sort")
         yield Label("", id="next-up", markup=False)
         with Vertical(id="main"):
             yield PromptTable(
@@ -119,8 +154,8 @@ class BrowseScreen(Screen[None]):
         self.reload()
 
     def on_resize(self) -> None:
-        # a short terminal (the app's -short class): filters on one line, without borders
-        short = self.has_class("-short")
+        # a short or narrow terminal: filters on one line, without borders
+        short = self.has_class("-short") or self.has_class("-narrow")
         self.query_one("#filter", Input).compact = short
         for select in self.query(Select):
             select.compact = short
@@ -138,17 +173,48 @@ class BrowseScreen(Screen[None]):
             key=lambda p: (p.category, _DIFFICULTY_ORDER.get(p.difficulty, 9), p.title.lower()),
         )
 
+    def _candidates(self) -> list[Prompt]:
+        """The prompts the show filter lets through, in the chosen order."""
+        prompts, progress, paused = self._ordered(), self._progress, self._suspended
+        if self.show == "due":
+            prompts = [p for p in prompts if p.id in progress and progress[p.id].is_due]
+        elif self.show == "new":
+            prompts = [p for p in prompts if p.id not in progress]
+        elif self.show == "suspended":
+            prompts = [p for p in prompts if p.id in paused]
+        if self.sort_by in ("best-low", "best-high"):
+            sign = 1 if self.sort_by == "best-low" else -1
+
+            def best(p: Prompt) -> tuple[bool, int]:  # never tried last, either way
+                tried = progress.get(p.id)
+                return (tried is None, sign * tried.best_score if tried else 0)
+
+            prompts.sort(key=best)  # stable: ties keep the category order
+        elif self.sort_by == "due":
+            last = datetime.max.replace(tzinfo=UTC)  # never tried after every date
+
+            def due(p: Prompt) -> tuple[bool, datetime]:  # suspended last
+                tried = progress.get(p.id)
+                return (p.id in paused, tried.due_at or last if tried else last)
+
+            prompts.sort(key=due)
+        return prompts
+
     def reload(self) -> None:
         """Read progress from the store, rebuild every row and show the recommendation."""
         try:
             self._progress = self.dp.store.progress(now=self.dp.clock())
+            self._suspended = self.dp.store.suspended()
         except HistoryError as exc:
-            self._progress = {}
+            self._progress, self._suspended = {}, set()
             self.notify(str(exc), title="History unavailable", severity="error")
         self._cells = {p.id: self._row(p) for p in self._ordered()}
         self.query_one("#prompts", PromptTable).set_cells(self._cells)
         due = sum(1 for p in self._progress.values() if p.is_due and p.prompt_id in self._cells)
-        self.query_one(TitleBar).subtitle = f"{len(self._cells)} prompts · {due} due"
+        paused = len(self._suspended & set(self._cells))
+        self.query_one(TitleBar).subtitle = f"{len(self._cells)} prompts · {due} due" + (
+            f" · {paused} suspended" if paused else ""
+        )
         found = self.dp.next_prompt()
         self.query_one("#next-up", Label).update(
             f"Next up (n): {found[0].title} — {found[1]}" if found else ""
@@ -166,6 +232,9 @@ class BrowseScreen(Screen[None]):
         else:
             best = Text(str(progress.best_score), style=_BAND_COLOUR[band(progress.best_score)])
             tries = str(progress.attempts)
+        if prompt.id in self._suspended:
+            due = Text("suspended", style="dim")
+        elif progress is not None:
             if progress.is_due:
                 due = Text("● due", style="bold yellow")
             else:  # as the preview says it, shorter
@@ -190,7 +259,10 @@ class BrowseScreen(Screen[None]):
         """Show the prompts that pass the filters, best match first; the cursor goes to the
         best match of a query (``to_best``), else stays on its prompt."""
         matches = filter_prompts(
-            self._ordered(), self.filter_text, category=self.category, difficulty=self.difficulty
+            self._candidates(),
+            self.filter_text,
+            category=self.category,
+            difficulty=self.difficulty,
         )
         ids = [m.prompt.id for m in matches]
         if ids == self._shown:
@@ -219,6 +291,21 @@ class BrowseScreen(Screen[None]):
     def _difficulty_changed(self, event: Select.Changed) -> None:
         self.difficulty = None if event.value is Select.NULL else str(event.value)
 
+    @on(Select.Changed, "#show")
+    def _show_changed(self, event: Select.Changed) -> None:
+        self.show = None if event.value is Select.NULL else str(event.value)
+
+    @on(Select.Changed, "#sort")
+    def _sort_changed(self, event: Select.Changed) -> None:
+        self.sort_by = None if event.value is Select.NULL else str(event.value)
+
+    @on(Select.Changed)
+    def _back_to_the_table(self, event: Select.Changed) -> None:
+        if (
+            event.select.has_focus_within
+        ):  # chosen from the dropdown: back to the table and its keys
+            self.call_after_refresh(self.action_focus_table)
+
     def watch_filter_text(self) -> None:
         self._filters_changed()
 
@@ -228,9 +315,16 @@ class BrowseScreen(Screen[None]):
     def watch_difficulty(self) -> None:
         self._filters_changed()
 
+    def watch_show(self) -> None:
+        self._filters_changed()
+
+    def watch_sort_by(self) -> None:
+        self._shown = []  # the same prompts in another order: rebuild the table
+        self._filters_changed()
+
     def _filters_changed(self) -> None:
         self.refilter()
-        active = bool(self.filter_text or self.category or self.difficulty)
+        active = self._filtered()
         if active != self._filters_active:  # the footer is rebuilt only when its keys change
             self._filters_active = active
             self.refresh_bindings()
@@ -258,7 +352,9 @@ class BrowseScreen(Screen[None]):
                 )
             )
             return
-        text = preview_markdown(self.dp.bank.prompts[pid], self._progress.get(pid), self.dp)
+        text = preview_markdown(
+            self.dp.bank.prompts[pid], self._progress.get(pid), self.dp, pid in self._suspended
+        )
         body.update(RichMarkdown(text, code_theme="ansi_dark", inline_code_theme="ansi_dark"))
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
 
@@ -288,46 +384,103 @@ class BrowseScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         self.query_one("#filter", Input).value = ""
-        self.query_one("#category", Select).clear()
-        self.query_one("#difficulty", Select).clear()
+        for select in self.query(Select):
+            select.clear()
         self.action_focus_table()
 
-    def action_cycle_category(self) -> None:
-        self._cycle("#category", [None, *self.dp.bank.categories()])
+    def action_open_select(self, name: str) -> None:
+        """Open a dropdown (category, difficulty, show, sort) to choose from."""
+        select = self.query_one(f"#{name}", Select)
+        select.focus()
+        select.action_show_overlay()
 
-    def action_cycle_difficulty(self) -> None:
-        self._cycle("#difficulty", [None, *DIFFICULTIES])
+    def _filtered(self) -> bool:
+        return bool(self.filter_text or self.category or self.difficulty or self.show)
 
-    def _cycle(self, selector: str, options: list[str | None]) -> None:
-        # From the Select's own value: the reactive follows a message behind, so a quick
-        # double press would read it stale.
-        select: Select[str] = self.query_one(selector, Select)
-        current = None if select.value is Select.NULL else str(select.value)
-        nxt = cycle(options, current)
-        if nxt is None:
-            select.clear()
+    # -- schedule ----------------------------------------------------------------------------
+
+    def action_schedule(self) -> None:
+        pid = self.highlighted
+        if pid is None:
+            return
+        prompt, progress = self.dp.bank.prompts[pid], self._progress.get(pid)
+        suspended = pid in self._suspended
+        if progress is None:
+            now = "Suspended, never tried." if suspended else "Never tried."
         else:
-            select.value = nxt
+            due = (
+                "due now"
+                if progress.is_due
+                else until_text(progress.due_at, self.dp.clock())
+                if progress.due_at
+                else ""
+            )
+            state = "Suspended" if suspended else due.capitalize()
+            now = f"{state} (last score {progress.last_score})."
+        what = (
+            "Unsuspend: scheduled and recommended again."
+            if suspended
+            else "Suspend: never due nor recommended until you unsuspend it."
+        )
+        detail = f"{now} {what}" + (
+            f" Reset: its schedule starts afresh, due now; its {progress.attempts} "
+            + ("attempts stay" if progress.attempts != 1 else "attempt stays")
+            + " in your history."
+            if progress
+            else ""
+        )
+        self.app.push_screen(
+            ScheduleModal(
+                f"Schedule of {prompt.title}",
+                detail,
+                suspended=suspended,
+                can_reset=progress is not None,
+            ),
+            lambda choice: self._scheduled(pid, suspended, choice),
+        )
+
+    def _scheduled(self, pid: str, suspended: bool, choice: str | None) -> None:
+        store, title = self.dp.store, self.dp.bank.prompts[pid].title
+        try:
+            if choice == "suspend":
+                store.suspend(pid, not suspended)
+                message = f"{'Unsuspended' if suspended else 'Suspended'}: {title}"
+            elif choice == "reset":
+                store.reset_schedule(pid, now=self.dp.clock())
+                message = f"Schedule reset, due now: {title}"
+            else:
+                return
+        except HistoryError as exc:
+            self.notify(str(exc), title="Schedule not changed", severity="error")
+            return
+        self.notify(message, timeout=4)
+        self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "problems":
             return bool(self.dp.bank.problems)
         if action == "clear_filter":
-            return bool(self.filter_text or self.category or self.difficulty)
+            return self._filtered()
+        if action == "schedule":
+            return self.highlighted is not None
         return True
 
 
-def preview_markdown(prompt: Prompt, progress: PromptProgress | None, app: DesignPrepApp) -> str:
+def preview_markdown(
+    prompt: Prompt, progress: PromptProgress | None, app: DesignPrepApp, suspended: bool = False
+) -> str:
     tags = " ".join(f"`{t}`" for t in prompt.tags)
     meta = f"**{prompt.category}** · {prompt.difficulty} · {prompt.time_limit_minutes} min" + (
         f" · {tags}" if tags else ""
     )
     now = app.clock()
     if progress is None:
-        record = "Not attempted yet."
+        record = "Not attempted yet." + (" **Suspended** (s)." if suspended else "")
     else:
         due = (
-            "**due now**"
+            "**suspended** (s)"
+            if suspended
+            else "**due now**"
             if progress.is_due
             else (until_text(progress.due_at, now) if progress.due_at else "")
         )

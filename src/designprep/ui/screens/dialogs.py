@@ -1,4 +1,5 @@
-"""Small modal questions: leaving with an unsubmitted answer, and revealing a hint.
+"""Small modal questions: leaving with an unsubmitted answer, revealing a hint, deleting an
+attempt, a prompt's schedule and rating an attempt.
 
 Each is a ``ModalScreen[str | None]`` that dismisses with the chosen value (``None`` for
 cancel). Its keys are ordinary bindings, so the footer shows them; the buttons repeat
@@ -129,3 +130,64 @@ class HintModal(ChoiceModal):
         Binding("escape", "choose('cancel')", "Cancel", id="hint.cancel"),
     ]
     DEFAULT_CHOICE = "reveal"
+
+
+class DeleteModal(ChoiceModal):
+    """Deleting an attempt cannot be undone: ask first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "choose('delete')", "Delete", id="delete.yes"),
+        Binding("escape", "choose('cancel')", "Keep it", id="delete.cancel"),
+    ]
+    DEFAULT_CHOICE = "cancel"  # enter keeps it: deleting takes the y key
+
+    def _choices(self) -> list[tuple[str, str]]:
+        return [("delete", "Delete (y)"), ("cancel", "Keep it (esc)")]
+
+
+class ScheduleModal(ChoiceModal):
+    """A prompt's schedule: suspend or unsuspend it, or reset it (when it has one)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "choose('suspend')", "Suspend / unsuspend", id="schedule.suspend"),
+        Binding("r", "choose('reset')", "Reset", id="schedule.reset"),
+        Binding("escape", "choose('cancel')", "Cancel", id="schedule.cancel"),
+    ]
+
+    def __init__(self, question: str, detail: str, *, suspended: bool, can_reset: bool) -> None:
+        super().__init__(question, detail)
+        self.suspended = suspended
+        self.can_reset = can_reset
+
+    def _choices(self) -> list[tuple[str, str]]:
+        choices = [("suspend", "Unsuspend (s)" if self.suspended else "Suspend (s)")]
+        if self.can_reset:
+            choices.append(("reset", "Reset (r)"))
+        return [*choices, ("cancel", "Cancel (esc)")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "choose" and parameters == ("reset",) and not self.can_reset)
+
+
+RATING_CHOICES = ("again", "hard", "good", "easy")
+
+
+class RatingModal(ChoiceModal):
+    """Rate an attempt for scheduling yourself (as in Anki), instead of by its score."""
+
+    DEFAULT_CSS = """
+    RatingModal > #dialog {
+        width: 70;
+        max-width: 100%;
+    }
+    RatingModal Button {
+        min-width: 9;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "choose('again')", "Again", id="rating.again"),
+        Binding("2", "choose('hard')", "Hard", id="rating.hard"),
+        Binding("3", "choose('good')", "Good", id="rating.good"),
+        Binding("4", "choose('easy')", "Easy", id="rating.easy"),
+        Binding("escape", "choose('cancel')", "Cancel", id="rating.cancel"),
+    ]

@@ -128,7 +128,8 @@ class HelpScreen(ModalScreen[None]):
             keys = " / ".join(
                 self.app.get_key_display(b.with_key(k.strip())) for k in b.key.split(",")
             )
-            lines.append(Content.assemble((f"  {keys:<14}", "bold"), b.description))
+            what = f"{b.description}: {b.tooltip}" if b.tooltip else b.description
+            lines.append(Content.assemble((f"  {keys:<14}", "bold"), what))
         return Content("\n").join(lines)
 
     def action_close(self) -> None:

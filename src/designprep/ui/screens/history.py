@@ -1,5 +1,6 @@
-"""History: every attempt, the score over time, per-category averages and the reasoning
-points missed most often. Enter opens an attempt's results, read-only.
+"""History: every attempt, the score over time, per-category averages, the reasoning
+points missed most often and how many prompts fall due each of the next 14 days. Enter
+opens an attempt's results, read-only; x deletes one, after asking.
 
 The store is read in a thread worker: a long history never holds up the screen.
 """
@@ -7,6 +8,7 @@ The store is read in a thread worker: a long history never holds up the screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -17,10 +19,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
 
 from designprep.history import Attempt, CategoryStats, HistoryError, MissedPoint
-from designprep.ui.format import band, clock_text, local_time
+from designprep.history.recommend import due_forecast
+from designprep.ui.format import band, clock_text, forecast_lines, local_time
+from designprep.ui.screens.dialogs import DeleteModal
 from designprep.ui.widgets.key_footer import KeyFooter
 from designprep.ui.widgets.score_chart import ScoreChart
 from designprep.ui.widgets.title_bar import TitleBar
@@ -43,6 +47,7 @@ class HistoryData:
     total: int
     categories: list[CategoryStats]
     missed: list[MissedPoint]
+    forecast: list[tuple[date, int]]  # prompts of the bank due each day, today first
 
 
 class AttemptsTable(DataTable[Text | str]):
@@ -50,6 +55,13 @@ class AttemptsTable(DataTable[Text | str]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Open attempt", id="history.open"),
+        Binding(
+            "x,delete",
+            "screen.delete_attempt",
+            "Delete",
+            tooltip="the attempt, after asking",
+            id="history.delete",
+        ),
     ]
 
 
@@ -82,6 +94,7 @@ class HistoryScreen(Screen[None]):
             with Vertical(id="right"):
                 yield ScoreChart("All categories", id="chart-all")
                 yield ScoreChart("", id="chart-category")
+                yield Static("", id="forecast", markup=False)
                 yield DataTable(id="categories", cursor_type="row")
         yield KeyFooter()
 
@@ -102,6 +115,7 @@ class HistoryScreen(Screen[None]):
         for label in ("Category", "Tries", "Mean", "Best", "Trend"):
             categories.add_column(label, key=label.lower())
         self.query_one("#chart-all").border_title = "Score over time"
+        self.query_one("#forecast").border_title = "Due, next 14 days"
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -109,13 +123,17 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history")
     def load(self) -> None:
-        store = self.dp.store
+        store, bank = self.dp.store, self.dp.bank
         try:
+            progress = store.progress(now=self.dp.clock()).values()
             data = HistoryData(
                 attempts=store.attempts(limit=SHOWN_ATTEMPTS),
                 total=store.count_attempts(),
-                categories=store.category_stats(self.dp.bank),
+                categories=store.category_stats(bank),
                 missed=store.most_missed_points(limit=10),
+                forecast=due_forecast(
+                    [p for p in progress if p.prompt_id in bank.prompts], self.dp.clock()
+                ),
             )
         except HistoryError as exc:
             self.app.call_from_thread(
@@ -168,6 +186,10 @@ class HistoryScreen(Screen[None]):
                 trend,
                 key=c.category if c.in_bank else NOT_LOADED + c.category,
             )
+        forecast = self.query_one("#forecast", Static)
+        forecast.update("\n".join(forecast_lines(data.forecast)))
+        due = sum(n for _, n in data.forecast)
+        forecast.border_subtitle = f"{due} in all" if due else "none"
         oldest_first = list(reversed(data.attempts))
         self.query_one("#chart-all", ScoreChart).plot(
             "All categories", [a.score for a in oldest_first]
@@ -222,6 +244,35 @@ class HistoryScreen(Screen[None]):
             return
         i = names.index(self.chart_category) if self.chart_category in names else -1
         self.chart_category = names[(i + 1) % len(names)]
+
+    def action_delete_attempt(self) -> None:
+        table = self.query_one("#attempts", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        attempt = self._attempt(key)
+        if attempt is None:
+            return
+        self.app.push_screen(
+            DeleteModal(
+                f"Delete attempt #{attempt.id}?",
+                f"{attempt.title} · {local_time(attempt.submitted_at)} · score {attempt.score}. "
+                "It is removed from your history, stats and charts, and the prompt's schedule "
+                "is worked out again without it. This cannot be undone.",
+            ),
+            lambda choice: self._delete(attempt, choice),
+        )
+
+    def _delete(self, attempt: Attempt, choice: str | None) -> None:
+        if choice != "delete":
+            return
+        try:
+            self.dp.store.delete_attempt(attempt.id)
+        except HistoryError as exc:
+            self.notify(str(exc), title="Not deleted", severity="error")
+            return
+        self.notify(f"Deleted attempt #{attempt.id} ({attempt.title}).", timeout=4)
+        self.load()
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -28,8 +28,10 @@ from textual.widgets import (
 )
 
 from designprep.bank import Prompt
-from designprep.history import Attempt
-from designprep.ui.format import band, clock_text, local_time, words_text
+from designprep.history import Attempt, HistoryError, rating_for
+from designprep.history.scheduling import rating_name
+from designprep.ui.format import band, clock_text, local_time, until_text, words_text
+from designprep.ui.screens.dialogs import RATING_CHOICES, RatingModal
 from designprep.ui.widgets.answer_view import AnswerView
 from designprep.ui.widgets.breakdown import BreakdownList
 from designprep.ui.widgets.key_footer import KeyFooter
@@ -48,6 +50,13 @@ class ResultsScreen(Screen[Choice]):
         Binding("r", "retry", "Retry", id="results.retry"),
         Binding("n", "next", "Next prompt", id="results.next"),
         Binding("s", "toggle_arithmetic", "Score maths", id="results.arithmetic"),
+        Binding(
+            "g",
+            "rate",
+            "Rate",
+            tooltip="again, hard, good or easy yourself, as in Anki",
+            id="results.rate",
+        ),
         Binding("a", "tab('answer-tab')", "Your answer", id="results.answer", show=False),
         Binding("m", "tab('model-tab')", "Model answer", id="results.model"),
         Binding("f", "tab('follow-tab')", "Follow-ups", id="results.followups"),
@@ -92,6 +101,7 @@ class ResultsScreen(Screen[Choice]):
                 yield Label(r.verdict, id="verdict")
                 yield Label(self._tally(), id="tally", markup=False)
                 yield Label(self._meta(), id="meta", markup=False)
+                yield Label("", id="schedule", markup=False)
         with Horizontal(id="body"):
             breakdown = BreakdownList(r, id="breakdown")
             yield breakdown
@@ -115,6 +125,37 @@ class ResultsScreen(Screen[Choice]):
     def on_mount(self) -> None:
         self.query_one("#breakdown").border_title = "Breakdown"
         self.query_one("#arithmetic").border_title = "Score arithmetic (s hides)"
+        self._show_schedule()
+
+    def _can_rate(self) -> bool:
+        return bool(self.attempt.id) and not self.attempt.damaged
+
+    def _show_schedule(self) -> None:
+        """How the attempt is rated for scheduling (by its score, or by the user), and when
+        its prompt is due next."""
+        label = self.query_one("#schedule", Label)
+        if not self._can_rate():
+            label.display = False
+            return
+        store, a = self.dp.store, self.attempt
+        try:
+            mine = store.rating(a.id)
+            progress = store.progress(now=self.dp.clock()).get(a.prompt_id)
+        except HistoryError:
+            label.display = False
+            return
+        by_score = rating_name(rating_for(a.score))
+        text = (
+            f"Rated {by_score} by its score"
+            if mine is None
+            else f"Rated {rating_name(mine)} by you (its score: {by_score})"
+        )
+        if progress is not None:
+            if progress.suspended:
+                text += " · the prompt is suspended"
+            elif progress.due_at is not None:
+                text += " · " + until_text(progress.due_at, self.dp.clock())
+        label.update(text + " · g rates it yourself")
 
     def _tally(self) -> str:
         r = self.result
@@ -190,6 +231,33 @@ class ResultsScreen(Screen[Choice]):
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
 
+    def action_rate(self) -> None:
+        if not self._can_rate():
+            return
+        by_score = rating_name(rating_for(self.attempt.score))
+        self.app.push_screen(
+            RatingModal(
+                "Rate this attempt for scheduling",
+                f"Its score {self.attempt.score} rates it {by_score}. Your rating replaces "
+                "that for when the prompt comes back, as in Anki: again (tomorrow), hard, "
+                f"good, easy (longest). Choosing {by_score} goes back to the score's rating.",
+            ),
+            self._rated,
+        )
+
+    def _rated(self, choice: str | None) -> None:
+        if choice not in RATING_CHOICES:
+            return
+        rating = RATING_CHOICES.index(choice) + 1
+        if rating == int(rating_for(self.attempt.score)):
+            rating = 0  # the score's own: no rating by hand
+        try:
+            self.dp.store.rate(self.attempt.id, rating or None)
+        except HistoryError as exc:
+            self.notify(str(exc), title="Not rated", severity="error")
+            return
+        self._show_schedule()
+
     def action_retry(self) -> None:
         if not self.read_only:
             self.dismiss("retry")
@@ -209,6 +277,8 @@ class ResultsScreen(Screen[Choice]):
         self.dismiss(None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "rate":
+            return self._can_rate()
         if action in ("retry", "next", "history") and self.read_only:
             return False
         return not (action in ("retry", "next") and self.prompt is None)
