@@ -160,8 +160,8 @@ async def test_whole_flow(
         arithmetic = str(results.query_one("#arithmetic", Static).render())
         assert "hints used" in arithmetic and f"{attempt.score:d}" in arithmetic
 
-        # retry: a fresh practice screen for the same prompt
-        await pilot.press("r")
+        # retry from a blank box: a fresh practice screen for the same prompt
+        await pilot.press("r", "b")
         retry = app.screen
         assert isinstance(retry, PracticeScreen)
         assert retry is not practice

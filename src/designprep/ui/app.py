@@ -35,7 +35,7 @@ from designprep.ui.screens.problems import ProblemsScreen
 from designprep.ui.screens.results import ResultsScreen
 
 Clock = Callable[[], datetime]
-ResultsChoice = Literal["retry", "next"] | None
+ResultsChoice = Literal["retry-edit", "retry-blank", "next"] | None
 THEME_SETTING = "theme"
 
 
@@ -135,17 +135,22 @@ class DesignPrepApp(App[None]):
 
     # -- navigation --------------------------------------------------------------------------
 
-    def practise(self, prompt: Prompt) -> None:
-        """Open the practice screen for a prompt; its result opens the results screen."""
-        self.push_screen(PracticeScreen(prompt), partial(self._practised, prompt))
+    def practise(self, prompt: Prompt, start_from: str | None = None) -> None:
+        """Open the practice screen for a prompt (its answer box holding ``start_from``, when
+        given, instead of a draft); its result opens the results screen."""
+        self.push_screen(PracticeScreen(prompt, start_from), partial(self._practised, prompt))
 
     def _practised(self, prompt: Prompt, attempt: Attempt | None) -> None:
         if attempt is not None:
-            self.push_screen(ResultsScreen(attempt, prompt), partial(self._after_results, prompt))
+            self.push_screen(
+                ResultsScreen(attempt, prompt), partial(self._after_results, prompt, attempt)
+            )
 
-    def _after_results(self, prompt: Prompt, choice: ResultsChoice) -> None:
-        if choice == "retry":
-            self.practise(prompt)
+    def _after_results(self, prompt: Prompt, attempt: Attempt, choice: ResultsChoice) -> None:
+        if choice == "retry-edit":
+            self.practise(prompt, start_from=attempt.answer)
+        elif choice == "retry-blank":
+            self.practise(prompt, start_from="")
         elif choice == "next":
             self.practise_next(exclude=prompt.id)
 

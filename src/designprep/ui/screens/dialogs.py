@@ -191,3 +191,14 @@ class RatingModal(ChoiceModal):
         Binding("4", "choose('easy')", "Easy", id="rating.easy"),
         Binding("escape", "choose('cancel')", "Cancel", id="rating.cancel"),
     ]
+
+
+class RetryModal(ChoiceModal):
+    """Retrying a prompt: from the last answer (to edit it) or from a blank box."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "choose('edit')", "Edit this answer", id="retry.edit"),
+        Binding("b", "choose('blank')", "Blank box", id="retry.blank"),
+        Binding("escape", "choose('cancel')", "Cancel", id="retry.cancel"),
+    ]
+    DEFAULT_CHOICE = "edit"

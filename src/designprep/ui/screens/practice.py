@@ -47,9 +47,12 @@ class PracticeScreen(Screen[Attempt | None]):
     words: reactive[int] = reactive(0)
     grading: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, prompt: Prompt) -> None:
+    def __init__(self, prompt: Prompt, start_from: str | None = None) -> None:
+        """``start_from``: the text to start with (a retry: the last answer, or "" for a
+        blank box) instead of the prompt's draft."""
         super().__init__()
         self.prompt = prompt
+        self.start_from = start_from
         self.started_at: datetime | None = None
         # Draft saves (worker threads) and the final save must not interleave: after the
         # attempt is saved (which clears the draft) no late autosave may write it back.
@@ -96,7 +99,10 @@ class PracticeScreen(Screen[Attempt | None]):
     def on_mount(self) -> None:
         self.query_one("#prompt-pane").border_title = "Prompt"
         self.query_one("#answer").border_title = "Your answer"
-        self._restore_draft()
+        if self.start_from is None:
+            self._restore_draft()
+        else:
+            self._start_with(self.start_from)
         self._show_hints()
         self.set_interval(self.dp.autosave_seconds, self.autosave)
 
@@ -123,6 +129,17 @@ class PracticeScreen(Screen[Attempt | None]):
         when = since_text(draft.saved_at, self.dp.clock())
         self.query_one("#draft-state", Label).update(f"draft restored ({when})")
         self.notify(f"Your draft, saved {when}, is back.", title="Draft restored", timeout=4)
+
+    def _start_with(self, text: str) -> None:
+        """A retry: the box holds the last answer to edit (or nothing), on a fresh clock."""
+        self.query_one("#draft-state", Label).update("draft autosaves")
+        if not text:
+            return
+        area = self.query_one("#answer", TextArea)
+        area.load_text(text)
+        area.move_cursor(area.document.end)
+        self.words = word_count(text)
+        self.notify("Your last answer is in the box: improve it.", title="Retry", timeout=4)
 
     # -- live state --------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
-"""Results: the score and verdict, the breakdown with evidence, the answer highlighted,
-the model answer and the follow-up questions; the score's arithmetic on demand.
+"""Results: the score and verdict, what changed since the last attempt, the breakdown with
+evidence, the answer highlighted, the model answer and the follow-up questions; the
+score's arithmetic on demand.
 
-Dismisses with "retry", "next" or None (back). Opened from history it is read-only:
-only back.
+Dismisses with "retry-edit" (start from this answer), "retry-blank", "next" or None
+(back). Opened from history it is read-only: only back.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from textual.widgets import (
 )
 
 from designprep.bank import Prompt
+from designprep.grading.change import Change, compare
 from designprep.history import Attempt, HistoryError, rating_for
 from designprep.history.scheduling import rating_name
 from designprep.ui.format import band, clock_text, local_time, until_text, words_text
-from designprep.ui.screens.dialogs import RATING_CHOICES, RatingModal
+from designprep.ui.screens.dialogs import RATING_CHOICES, RatingModal, RetryModal
 from designprep.ui.widgets.answer_view import AnswerView
 from designprep.ui.widgets.breakdown import BreakdownList
 from designprep.ui.widgets.key_footer import KeyFooter
@@ -40,7 +42,7 @@ from designprep.ui.widgets.title_bar import TitleBar
 if TYPE_CHECKING:
     from designprep.ui.app import DesignPrepApp
 
-Choice = Literal["retry", "next"] | None
+Choice = Literal["retry-edit", "retry-blank", "next"] | None
 
 
 class ResultsScreen(Screen[Choice]):
@@ -103,7 +105,7 @@ class ResultsScreen(Screen[Choice]):
                 yield Label(self._meta(), id="meta", markup=False)
                 yield Label("", id="schedule", markup=False)
         with Horizontal(id="body"):
-            breakdown = BreakdownList(r, id="breakdown")
+            breakdown = BreakdownList(r, change=self._change(), id="breakdown")
             yield breakdown
             with TabbedContent(id="tabs", initial="answer-tab"):
                 with TabPane("Your answer", id="answer-tab"), VerticalScroll(id="answer-scroll"):
@@ -126,6 +128,8 @@ class ResultsScreen(Screen[Choice]):
         self.query_one("#breakdown").border_title = "Breakdown"
         self.query_one("#arithmetic").border_title = "Score arithmetic (s hides)"
         self._show_schedule()
+        # the first point is highlighted; what changed since last time, above it, stays in sight
+        self.call_after_refresh(self.query_one("#breakdown").scroll_home, animate=False)
 
     def _can_rate(self) -> bool:
         return bool(self.attempt.id) and not self.attempt.damaged
@@ -156,6 +160,16 @@ class ResultsScreen(Screen[Choice]):
             elif progress.due_at is not None:
                 text += " · " + until_text(progress.due_at, self.dp.clock())
         label.update(text + " · g rates it yourself")
+
+    def _change(self) -> Change | None:
+        """What changed since the attempt at this prompt before this one, if there was one."""
+        try:
+            before = self.dp.store.previous_attempt(self.attempt)
+            if before is None or before.damaged:
+                return None
+            return compare(before.result, self.result)
+        except (HistoryError, ValueError, KeyError, TypeError):
+            return None  # a row it cannot read: nothing to compare with
 
     def _tally(self) -> str:
         r = self.result
@@ -259,8 +273,22 @@ class ResultsScreen(Screen[Choice]):
         self._show_schedule()
 
     def action_retry(self) -> None:
-        if not self.read_only:
-            self.dismiss("retry")
+        if self.read_only:
+            return
+        self.app.push_screen(
+            RetryModal(
+                f"Retry {self.attempt.title}?",
+                "Start from this answer to improve it, or from a blank box. The clock starts "
+                "again; when it is graded, the breakdown shows what changed.",
+            ),
+            self._retry,
+        )
+
+    def _retry(self, choice: str | None) -> None:
+        if choice == "edit":
+            self.dismiss("retry-edit")
+        elif choice == "blank":
+            self.dismiss("retry-blank")
 
     def action_next(self) -> None:
         if not self.read_only:

@@ -1,4 +1,5 @@
-"""The grading breakdown as a list: reasoning points, concepts and red flags.
+"""The grading breakdown as a list: what changed since the last attempt (when there is
+one), reasoning points, concepts and red flags.
 
 Each item carries its status mark and the sentence of the answer that is its evidence.
 Highlighting an item tells the answer view which span to emphasise.
@@ -14,6 +15,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from designprep.grading import Evidence, GradeResult, RedFlagResult
+from designprep.grading.change import Change
 
 QUOTE_CHARS = 240
 
@@ -92,9 +94,39 @@ def _heading(title: str, tally: str) -> Option:
     return Option(heading, disabled=True)
 
 
-def build(result: GradeResult) -> tuple[list[Option | None], dict[str, Mark]]:
+CHANGE_MARK = {
+    "gained": ("▲", "green"),
+    "lost": ("▼", "red"),
+    "red flag raised": ("!", "red"),
+    "red flag cleared": ("✓", "green"),
+}
+
+
+def change_options(change: Change) -> list[Option | None]:
+    """The section 'Since your last attempt': points gained and lost, red flags raised or
+    cleared (read only: nothing to highlight in the answer)."""
+    options: list[Option | None] = [
+        _heading("Since your last attempt", f"{change.before} → {change.after} ({change.delta:+d})")
+    ]
+    groups = [
+        ("gained", change.gained),
+        ("lost", change.lost),
+        ("red flag raised", change.flags_raised),
+        ("red flag cleared", change.flags_cleared),
+    ]
+    for kind, texts in groups:
+        for text in texts:
+            options.append(Option(_item(CHANGE_MARK[kind], text, kind, None), disabled=True))
+    if len(options) == 1:
+        options.append(Option(Text("  the same points as last time", style="dim"), disabled=True))
+    return [*options, None]
+
+
+def build(
+    result: GradeResult, change: Change | None = None
+) -> tuple[list[Option | None], dict[str, Mark]]:
     """The options of the list, and the evidence span of each option (by option id)."""
-    options: list[Option | None] = []
+    options: list[Option | None] = change_options(change) if change else []
     spans: dict[str, Mark] = {}
 
     def add(option_id: str, content: Table, evidence: Evidence | None, kind: str) -> None:
@@ -161,8 +193,10 @@ class BreakdownList(OptionList):
     BreakdownList > .option-list--option-disabled { color: $foreground; }
     """
 
-    def __init__(self, result: GradeResult, *, id: str | None = None) -> None:
-        options, self.spans = build(result)
+    def __init__(
+        self, result: GradeResult, *, change: Change | None = None, id: str | None = None
+    ) -> None:
+        options, self.spans = build(result, change)
         super().__init__(*options, id=id)
 
     def marks(self) -> list[Mark]:
