@@ -1,8 +1,8 @@
 """End to end: the installed ``designprep`` console script in a real terminal (tmux).
 
 Types an answer, submits it, reads the result from the screen, quits with exit code 0;
-kills the app with SIGKILL while typing, to check the draft comes back; and buys a hint
-in an 80x24 terminal and reads it on the screen.
+kills the app with SIGKILL while typing, to check the draft comes back; buys a hint in an
+80x24 terminal and reads it on the screen; and writes part of an answer in vi.
 Skipped where tmux is not installed.
 """
 
@@ -191,6 +191,39 @@ def test_a_paid_hint_is_readable_at_80x24(terminal: Terminal, tmp_path: Path) ->
     terminal.wait_for(lambda s: "Reveal hint 1 of" in s, "the hint's price")
     terminal.keys("y")
     terminal.wait_for(lambda s: f"1. {hint}" in left_pane(s), "the hint on screen", timeout=10)
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Browse" in s, "the browse screen")
+    terminal.keys("q")
+    assert wait_file(rc_file) == "0"
+
+
+@pytest.mark.skipif(
+    subprocess.run(["sh", "-c", "command -v vi"], capture_output=True).returncode != 0,
+    reason="vi is not installed",
+)
+def test_write_the_answer_in_vi_at_80x24(terminal: Terminal, tmp_path: Path) -> None:
+    home, rc_file = tmp_path / "home", tmp_path / "rc"
+    command = f"VISUAL=vi EDITOR= {shlex.quote(designprep_exe())}"
+    terminal.start(command, home, rc_file, size="80x24")
+    open_healthcare_prompt(terminal)
+    terminal.keys("Typed in the app first.", literal=True)
+    terminal.wait_for(lambda s: "Typed in the app first." in s, "the typed answer")
+    terminal.keys("C-o")
+    terminal.wait_for(lambda s: "~" in s and "Your answer" not in s, "vi")
+    with sqlite3.connect(home / "history.sqlite3") as db:  # saved before the editor opened
+        assert db.execute("SELECT text FROM drafts").fetchall() == [("Typed in the app first.",)]
+    terminal.keys("o")
+    terminal.keys("Then a line written in vi.", literal=True)
+    terminal.keys("Escape", ":wq", "Enter")
+    shown = terminal.wait_for(
+        lambda s: "Then a line written in vi." in s and "Your answer" in s, "the answer back"
+    )
+    assert "Typed in the app first." in shown
+    terminal.keys("C-s")
+    terminal.wait_for(lambda s: "Breakdown" in s, "the results")
+    with sqlite3.connect(home / "history.sqlite3") as db:
+        (answer,) = db.execute("SELECT answer FROM attempts").fetchone()
+    assert answer == "Typed in the app first.\nThen a line written in vi."
     terminal.keys("Escape")
     terminal.wait_for(lambda s: "Browse" in s, "the browse screen")
     terminal.keys("q")

@@ -2,6 +2,7 @@
 
 Grading runs in a thread worker so the UI never freezes. The draft is autosaved every
 few seconds (and on leaving or quitting) and restored when the prompt is opened again.
+ctrl+o opens the answer in the user's own editor (the draft is saved first).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
@@ -23,6 +24,7 @@ from textual.widgets import Label, Markdown, Static, TextArea
 from designprep.bank import Prompt
 from designprep.grading import AnswerError, GradeResult, check_answer
 from designprep.history import Attempt, HistoryError
+from designprep.ui.editor import EditorError, edit, editor_command
 from designprep.ui.format import local_time, since_text, word_count, words_text
 from designprep.ui.screens.dialogs import HintModal, LeaveModal
 from designprep.ui.widgets.countdown import Countdown
@@ -39,6 +41,13 @@ class PracticeScreen(Screen[Attempt | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Submit", id="practice.submit"),
         Binding("ctrl+g", "hint", "Hint (costs points)", id="practice.hint"),
+        Binding(
+            "ctrl+o",
+            "editor",
+            "Editor",
+            tooltip="write in $VISUAL or $EDITOR (or vi, nano)",
+            id="practice.editor",
+        ),
         Binding("escape", "leave", "Back", id="practice.back"),
         Binding("f1", "help", "Help", id="practice.help"),
     ]
@@ -192,7 +201,7 @@ class PracticeScreen(Screen[Attempt | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hint":
             return self.hints_shown < len(self.prompt.hints) and not self.grading
-        if action in ("submit", "leave"):
+        if action in ("submit", "leave", "editor"):
             return None if self.grading else True
         return True
 
@@ -222,6 +231,43 @@ class PracticeScreen(Screen[Attempt | None]):
 
     def action_help(self) -> None:
         self.dp.action_help()
+
+    # -- your own editor ------------------------------------------------------------------------
+
+    def action_editor(self) -> None:
+        """Open the answer in the user's editor, the draft saved first; read it back after."""
+        if self.grading:
+            return
+        self.save_draft_now()  # whatever happens in the editor, the answer so far is kept
+        area = self.query_one("#answer", TextArea)
+        try:
+            command = editor_command()
+            with self.app.suspend():
+                # nothing may escape this block: the app only comes back after it ends
+                try:
+                    edited = edit(area.text, command, self.prompt.id)
+                except (EditorError, OSError) as exc:
+                    error = str(exc)
+                else:
+                    error = ""
+        except EditorError as exc:
+            error = str(exc)
+        except SuspendNotSupported:
+            error = "this terminal cannot hand over to an editor"
+        if error:
+            self.notify(error, title="Editor", severity="error")
+            return
+        if edited is None:
+            self.notify(
+                "The editor exited with an error; the answer is as it was.", severity="warning"
+            )
+            return
+        if edited != area.text:
+            area.load_text(edited)
+            area.move_cursor(area.document.end)
+            self.words = word_count(edited)
+            self.save_draft_now()
+        area.focus()
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -270,9 +316,7 @@ class PracticeScreen(Screen[Attempt | None]):
         """Save the draft straight away (leaving, quitting)."""
         state = self._state()
         if state != self._saved:
-            error = self._write_draft(*state)
-            if error:
-                self.notify(error, title="Draft not saved", severity="error")
+            self._draft_saved(self._write_draft(*state))
 
     # -- leaving -----------------------------------------------------------------------------
 
