@@ -56,6 +56,14 @@ def register(sub: Any) -> None:
         help="also print the first N hints (grade with --hints-used N: each costs points)",
     )
     p.add_argument("--model-answer", action="store_true", help="also print the model answer")
+    p.add_argument(
+        "--rubric",
+        action="store_true",
+        help=(
+            "also print the rubric it is graded by: key concepts, reasoning points with "
+            "their weights, red flags (disqualifying ones marked)"
+        ),
+    )
     p.add_argument("--json", action="store_true", help="print the prompt as JSON")
     add_bank_option(p)
     p.set_defaults(func=run_show)
@@ -185,7 +193,28 @@ def run_show(args: argparse.Namespace) -> int:
     if args.model_answer:
         print("\nModel answer\n")
         markdown(prompt.model_answer, 2)
+    if args.rubric:
+        print("\nRubric")
+        print(_rubric_text(bank.rubrics_for(prompt)))
     return 0
+
+
+def _rubric_text(rubrics: list[Rubric]) -> str:
+    from designprep.bank.outline import rubric_outline
+    from designprep.grading.calibration import CALIBRATION
+
+    lines = []
+    for line in rubric_outline(rubrics, CALIBRATION.disqualify_cap):
+        text = visible(line.text, one_line=True)
+        if line.kind in ("rubric", "heading"):
+            lines += ["", text.upper() if line.kind == "rubric" else text]
+            continue
+        # the weight or cost in a column; wrapped lines hang under the text
+        lead = f"  {line.lead:>10}  "
+        lines.append(
+            textwrap.fill(text, 100, initial_indent=lead, subsequent_indent=" " * len(lead))
+        )
+    return "\n".join(lines)
 
 
 def _count(text: str) -> int:

@@ -144,6 +144,7 @@ class HistoryScreen(Screen[None]):
 
     def show(self, data: HistoryData) -> None:
         self.data = data
+        self.refresh_bindings()  # delete needs an attempt
         n = data.total
         shown = f" (latest {len(data.attempts)} shown)" if n > len(data.attempts) else ""
         self.query_one(TitleBar).subtitle = f"{n} attempt{'s' if n != 1 else ''}{shown}"
@@ -244,6 +245,11 @@ class HistoryScreen(Screen[None]):
             return
         i = names.index(self.chart_category) if self.chart_category in names else -1
         self.chart_category = names[(i + 1) % len(names)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "delete_attempt":
+            return bool(self.data and self.data.attempts)
+        return True
 
     def action_delete_attempt(self) -> None:
         table = self.query_one("#attempts", DataTable)

@@ -34,6 +34,7 @@ from designprep.history import Attempt, HistoryError, rating_for
 from designprep.history.scheduling import rating_name
 from designprep.ui.format import band, clock_text, local_time, until_text, words_text
 from designprep.ui.screens.dialogs import RATING_CHOICES, RatingModal, RetryModal
+from designprep.ui.screens.rubric import RubricScreen
 from designprep.ui.widgets.answer_view import AnswerView
 from designprep.ui.widgets.breakdown import BreakdownList
 from designprep.ui.widgets.key_footer import KeyFooter
@@ -62,6 +63,13 @@ class ResultsScreen(Screen[Choice]):
         Binding("a", "tab('answer-tab')", "Your answer", id="results.answer", show=False),
         Binding("m", "tab('model-tab')", "Model answer", id="results.model"),
         Binding("f", "tab('follow-tab')", "Follow-ups", id="results.followups"),
+        Binding(
+            "u",
+            "rubric",
+            "Rubric",
+            tooltip="what was expected: concepts, weighted points, red flags",
+            id="results.rubric",
+        ),
         Binding("h", "history", "History", id="results.history", show=False),
         Binding("escape", "back", "Back", id="results.back"),
     ]
@@ -272,6 +280,19 @@ class ResultsScreen(Screen[Choice]):
             return
         self._show_schedule()
 
+    def action_rubric(self) -> None:
+        if self.prompt is None:
+            return
+        bank = self.dp.bank
+        changed = bank.content_hash(self.prompt) != self.attempt.content_hash
+        note = (
+            "The prompt or its rubric has changed since this attempt was graded: this is "
+            "the rubric as it is now."
+            if changed
+            else ""
+        )
+        self.app.push_screen(RubricScreen(self.prompt.title, bank.rubrics_for(self.prompt), note))
+
     def action_retry(self) -> None:
         if self.read_only:
             return
@@ -307,6 +328,8 @@ class ResultsScreen(Screen[Choice]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "rate":
             return self._can_rate()
+        if action == "rubric":
+            return self.prompt is not None
         if action in ("retry", "next", "history") and self.read_only:
             return False
         return not (action in ("retry", "next") and self.prompt is None)
