@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from designprep.cli.common import UserError, load
+
+if TYPE_CHECKING:
+    from designprep.bank import Bank
+    from designprep.grading import Grader
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -29,7 +34,11 @@ def run_app(args: argparse.Namespace) -> int:
     from designprep.prepared import grader_for
     from designprep.ui.app import DesignPrepApp
 
-    app = DesignPrepApp(bank, grader_for(bank), store)
+    def reload_bank() -> tuple[Bank, Grader]:  # the same folders, read again (ctrl+r)
+        again = load(args, warn=False)
+        return again, grader_for(again)
+
+    app = DesignPrepApp(bank, grader_for(bank), store, reload_bank=reload_bank)
     with store:
         app.run()
     return app.return_code or 0  # Textual sets 1 if the app stopped on an error

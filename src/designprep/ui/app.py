@@ -35,6 +35,7 @@ from designprep.ui.screens.problems import ProblemsScreen
 from designprep.ui.screens.results import ResultsScreen
 
 Clock = Callable[[], datetime]
+BankLoader = Callable[[], tuple[Bank, Grader]]  # the bank read again from its folders
 ResultsChoice = Literal["retry-edit", "retry-blank", "next"] | None
 THEME_SETTING = "theme"
 
@@ -73,10 +74,12 @@ class DesignPrepApp(App[None]):
         cursor_blink: bool = True,
         warm_up: bool = True,
         autosave_seconds: float = 3.0,
+        reload_bank: BankLoader | None = None,
     ) -> None:
         super().__init__()
         self.bank = bank
         self.grader = grader
+        self.reload_bank = reload_bank
         self.store = store
         self.clock: Clock = clock or system_clock
         self.rng = rng or random.Random()
@@ -92,6 +95,10 @@ class DesignPrepApp(App[None]):
     def on_mount(self) -> None:
         self._restore_theme()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self._announce_problems()
+        self.call_after_refresh(self._after_first_paint)
+
+    def _announce_problems(self) -> None:
         if self.bank.problems:
             n = len(self.bank.problems)
             files = len({p.path for p in self.bank.problems})
@@ -102,7 +109,6 @@ class DesignPrepApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
-        self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
         # Everything loaded so far (bank, modules, widgets) lives as long as the app: move it
@@ -118,6 +124,43 @@ class DesignPrepApp(App[None]):
             self.grader.warm_up()
         gc.freeze()  # scikit-learn and the grader's indexes, likewise for good
         self.grader_warm.set()
+
+    # -- reloading the bank -------------------------------------------------------------------
+
+    def action_reload_bank(self) -> None:
+        """Read the bank's folders again (a prompt of your own was edited), in the background."""
+        if self.reload_bank is None:
+            self.notify("This bank cannot be reloaded.", severity="warning")
+            return
+        self.notify("Reloading the bank…", timeout=2)
+        self._reload()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload(self) -> None:
+        assert self.reload_bank is not None
+        try:
+            bank, grader = self.reload_bank()
+        except Exception as exc:  # the bank as it was stays in use
+            self.call_from_thread(
+                self.notify, f"{type(exc).__name__}: {exc}", title="Not reloaded", severity="error"
+            )
+            return
+        self.call_from_thread(self._reloaded, bank, grader)
+
+    def _reloaded(self, bank: Bank, grader: Grader) -> None:
+        before = set(self.bank.prompts)
+        self.bank, self.grader = bank, grader  # a grading under way keeps the grader it has
+        self.grader_warm.clear()
+        if self._warm_up_enabled:
+            self.warm_up_grader()
+        added = len(set(bank.prompts) - before)
+        removed = len(before - set(bank.prompts))
+        change = f" ({added} new, {removed} gone)" if added or removed else ""
+        self.notify(f"{len(bank.prompts)} prompts{change}.", title="Bank reloaded", timeout=4)
+        self._announce_problems()
+        for screen in self.screen_stack:
+            if isinstance(screen, BrowseScreen):
+                screen.bank_changed()
 
     def _restore_theme(self) -> None:
         try:
@@ -229,6 +272,10 @@ class DesignPrepApp(App[None]):
             "History", "Your attempts, score chart and most-missed points", self.open_history
         )
         yield SystemCommand("Help", "Every key of every screen", self.action_help)
+        if self.reload_bank is not None:
+            yield SystemCommand(
+                "Reload the bank", "Read the prompt folders again", self.action_reload_bank
+            )
         if self.bank.problems:
             yield SystemCommand(
                 "Load problems", "Bank files that could not be loaded", self.open_problems

@@ -89,6 +89,13 @@ class BrowseScreen(Screen[None]):
         ),
         Binding("h", "history", "History", id="browse.history"),
         Binding("p", "problems", "Problems", id="browse.problems"),
+        Binding(
+            "ctrl+r",
+            "app.reload_bank",
+            "Reload",
+            tooltip="read the bank folders again, after editing a prompt",
+            id="browse.reload",
+        ),
         Binding("escape", "clear_filter", "Clear filter", id="browse.clear"),
         Binding("q", "app.quit", "Quit", id="browse.quit"),
     ]
@@ -165,6 +172,16 @@ class BrowseScreen(Screen[None]):
             self.reload()  # back from practice or history: scores may have changed
             self.action_focus_table()  # so the screen's keys work straight away
 
+    def bank_changed(self) -> None:
+        """The app reloaded the bank: new categories, rows and counts."""
+        categories = self.query_one("#category", Select)
+        chosen = categories.value
+        categories.set_options([(c, c) for c in self.dp.bank.categories()])
+        if chosen in self.dp.bank.categories():
+            categories.value = chosen
+        self.reload()
+        self.refresh_bindings()  # the problems key comes or goes
+
     # -- data --------------------------------------------------------------------------------
 
     def _ordered(self) -> list[Prompt]:
@@ -219,8 +236,7 @@ class BrowseScreen(Screen[None]):
         self.query_one("#next-up", Label).update(
             f"Next up (n): {found[0].title} — {found[1]}" if found else ""
         )
-        self._shown = []  # force the table to be rebuilt
-        self.refilter(to_best=False)  # the cursor stays on its prompt
+        self.refilter(to_best=False, rebuild=True)  # the cursor stays on its prompt
         self._update_preview()
 
     def _row(self, prompt: Prompt) -> tuple[Text | str, ...]:
@@ -255,7 +271,7 @@ class BrowseScreen(Screen[None]):
     def visible_prompts(self) -> list[Prompt]:
         return [self.dp.bank.prompts[pid] for pid in self._shown]
 
-    def refilter(self, *, to_best: bool = True) -> None:
+    def refilter(self, *, to_best: bool = True, rebuild: bool = False) -> None:
         """Show the prompts that pass the filters, best match first; the cursor goes to the
         best match of a query (``to_best``), else stays on its prompt."""
         matches = filter_prompts(
@@ -265,7 +281,7 @@ class BrowseScreen(Screen[None]):
             difficulty=self.difficulty,
         )
         ids = [m.prompt.id for m in matches]
-        if ids == self._shown:
+        if ids == self._shown and not rebuild:  # (rebuild: the rows' cells changed)
             return
         self._shown = ids
         table = self.query_one("#prompts", PromptTable)
@@ -319,7 +335,6 @@ class BrowseScreen(Screen[None]):
         self._filters_changed()
 
     def watch_sort_by(self) -> None:
-        self._shown = []  # the same prompts in another order: rebuild the table
         self._filters_changed()
 
     def _filters_changed(self) -> None:

@@ -47,8 +47,9 @@ class ProblemsScreen(Screen[None]):
             f"{'s' if files != 1 else ''}",
         )
         yield Static(
-            "These files were skipped; every other prompt loaded and works. Fix the file and "
-            "restart, or check it with 'designprep validate --bank DIR'.",
+            "These files were skipped; every other prompt loaded and works. Fix the file, "
+            "then press ctrl+r on Browse to reload the bank (check it with 'designprep "
+            "validate --bank DIR').",
             id="explain",
         )
         # a list, not a table: a long message wraps instead of running off the edge
