@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 import textwrap
 from pathlib import Path
@@ -232,6 +233,8 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
     report = []
     for prompt in prompts:
         file = bank.prompt_files[prompt.id]
+        folder = bank.prompt_banks.get(prompt.id)
+        bank_arg = f" --bank {shlex.quote(str(folder))}" if folder else ""
         problems = _placeholders(bank, prompt)
         model: int | None = None
         try:
@@ -253,6 +256,8 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
                     "graded": result.score,
                     "ok": abs(result.score - sample.score) <= SAMPLE_TOLERANCE,
                     "why": _why(result),
+                    # what shows it sentence by sentence: each point, flag and contradiction
+                    "command": f"designprep grade {prompt.id} --sample {i} --no-save{bank_arg}",
                 }
             )
         warnings = [_unusable_problem(bank, u) for u in grader.index(prompt).unusable]
@@ -262,7 +267,7 @@ def self_test(bank: Bank, prompts: list[Prompt]) -> list[dict[str, Any]]:
         misses = [
             f"{path}: samples[{s['index']}]{_kind_label(s['kind'])}: "
             f"graded {s['graded']}, stated {s['stated']} (more than {SAMPLE_TOLERANCE} apart; "
-            f"{s['why']})"
+            f"{s['why']}); see why: {s['command']}"
             for s in samples
             if not s["ok"]
         ]

@@ -45,6 +45,15 @@ def register(sub: Any) -> None:
     )
     src.add_argument("--answer", metavar="TEXT", help="the answer itself, on the command line")
     src.add_argument(
+        "--sample",
+        type=int,
+        metavar="N",
+        help=(
+            "grade the prompt's graded sample N (from 0, as 'validate' numbers them) and say "
+            "how far it is from its stated score: for rubric authors"
+        ),
+    )
+    src.add_argument(
         "--batch",
         metavar="FILE.jsonl",
         help='JSON lines {"prompt_id": ..., "answer": ...}; prints one result per line, in order',
@@ -66,18 +75,31 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args)
     if not args.prompt_id:
         raise UserError("missing PROMPT_ID (see 'designprep list')")
-    if args.answer is None and args.answer_file is None:
-        raise UserError("give the answer with --answer-file FILE (or - for stdin) or --answer TEXT")
+    if args.answer is None and args.answer_file is None and args.sample is None:
+        raise UserError(
+            "give the answer with --answer-file FILE (or - for stdin) or --answer TEXT "
+            "(or --sample N for one of the prompt's graded samples)"
+        )
     # every input checked before any work: a result is never lost to a bad input after grading
-    answer = args.answer if args.answer is not None else read_text_file(args.answer_file)
+    answer = ""
+    if args.sample is None:
+        answer = args.answer if args.answer is not None else read_text_file(args.answer_file)
     where = {None: "--answer", "-": "standard input"}.get(args.answer_file, args.answer_file)
     try:
         check_hints(args.hints_used)
-        check_answer_text(answer, where)
+        if args.sample is None:
+            check_answer_text(answer, where)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     bank = load(args)
     prompt = _prompt(bank, args.prompt_id)
+    if args.sample is not None:
+        if not 0 <= args.sample < len(prompt.samples):
+            raise UserError(
+                f"--sample {args.sample}: '{prompt.id}' has {len(prompt.samples)} graded "
+                f"sample(s), numbered from 0"
+            )
+        answer = prompt.samples[args.sample].text
     try:
         result = grader_for(bank).grade(prompt, answer, hints_used=args.hints_used)
     except AnswerError as exc:
@@ -92,6 +114,13 @@ def run(args: argparse.Namespace) -> int:
         print(render(result, prompt, model_answer=args.model_answer, colour=use_colour(sys.stdout)))
         if change is not None:
             print("\n".join(change_lines(change)))
+        if args.sample is not None:
+            sample = prompt.samples[args.sample]
+            kind = f" ({sample.kind})" if sample.kind else ""
+            print(
+                f"\nsamples[{args.sample}]{kind}: stated {sample.score}, graded {result.score} "
+                f"({result.score - sample.score:+d})"
+            )
     return 0
 
 
