@@ -32,7 +32,7 @@ _MAGIC = b"designprep-bank-cache 1\n"
 _KEEP = 4  # cache files kept: a few bank combinations (--bank folders) without thrashing
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
-_graders: dict[int, Grader] = {}  # id(bank) -> its prepared grader, for grader_for
+_last: list[Grader] = []  # the grader prepared with the latest bank ``load`` returned
 
 
 def load(extra_dirs: Sequence[Path] = (), *, include_bundled: bool = True) -> Bank:
@@ -48,14 +48,13 @@ def load(extra_dirs: Sequence[Path] = (), *, include_bundled: bool = True) -> Ba
         grader = Grader(load_bank(extra_dirs, include_bundled=include_bundled)).prepare()
         if enabled:
             _write(folder, f"bank-{key}.pickle", grader)
-    _graders[id(grader.bank)] = grader
+    _last[:] = [grader]  # only the latest: an app that reloads the bank frees the old one
     return grader.bank
 
 
 def grader_for(bank: Bank) -> Grader:
     """The grader prepared with ``bank`` by ``load``, or a new one."""
-    grader = _graders.get(id(bank))
-    return grader if grader is not None and grader.bank is bank else Grader(bank)
+    return _last[0] if _last and _last[0].bank is bank else Grader(bank)
 
 
 def _key(roots: Sequence[Path], include_bundled: bool) -> str:

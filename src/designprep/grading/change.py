@@ -54,12 +54,11 @@ def compare(before: GradeResult, after: GradeResult) -> Change:
             lost.append(p.text)
     was_raised = {f.id for f in before.red_flags if f.status == "raised"}
     now_raised = {f.id for f in after.red_flags if f.status == "raised"}
-    known = {f.id for f in before.red_flags}
     return Change(
         before.score,
         after.score,
         tuple(gained),
         tuple(lost),
         tuple(f.text for f in after.red_flags if f.id in now_raised - was_raised),
-        tuple(f.text for f in after.red_flags if f.id in (was_raised - now_raised) & known),
+        tuple(f.text for f in after.red_flags if f.id in was_raised - now_raised),
     )
